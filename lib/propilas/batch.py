@@ -1,0 +1,227 @@
+"""A batch: districts in parallel (processes or Dask), then comparison, per-district reports, index and manifest."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from .outputs import district_dir, output_path
+from .registry import COMPARISON, STAGES
+from .runner import CACHED, FAILED, NOT_RUN, OK, RunConfig, StageResult, completed, run_district
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="stage", disable=not enabled, dynamic_ncols=True, leave=True)
+
+
+def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -> dict[str, list[StageResult]]:
+    results: dict[str, list[StageResult]] = {}
+    bar = _progress(len(districts) * len(STAGES), show)
+    done_districts = 0
+
+    def on_event(d: str, s: str, status: str) -> None:
+        nonlocal done_districts
+        if status == "running":
+            bar.set_description(f"{d}: {s}")
+            return
+        bar.update(1)
+        bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
+
+    if workers <= 1 or len(districts) <= 1:
+        for d in districts:
+            results[d] = run_district(d, cfg, on_event)
+            done_districts += 1
+            bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
+        bar.close()
+        return results
+    ctx = mp.get_context("fork")
+    with ctx.Manager() as manager:
+        q = manager.Queue()
+        stop = threading.Event()
+
+        def pump() -> None:
+            while not stop.is_set():
+                try:
+                    d, s, status = q.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                on_event(d, s, status)
+
+        th = threading.Thread(target=pump, daemon=True)
+        th.start()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futs = {pool.submit(_worker, d, cfg, q): d for d in districts}
+            for fut in as_completed(futs):
+                d = futs[fut]
+                try:
+                    results[d] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its district only
+                    results[d] = [StageResult(d, STAGES[0].name, FAILED, reason=f"worker crashed: {exc}")] + [
+                        StageResult(d, s.name, NOT_RUN, reason="earlier stage failed") for s in STAGES[1:]]
+                done_districts += 1
+                bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
+        time.sleep(0.15)
+        stop.set()
+        th.join()
+    bar.close()
+    return results
+
+
+def _worker(district: str, cfg: RunConfig, q) -> list[StageResult]:
+    return run_district(district, cfg, lambda d, s, st: q.put((d, s, st)))
+
+
+def _run_dask(districts: list[str], cfg: RunConfig, address: str, show: bool) -> dict[str, list[StageResult]]:
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ImportError as exc:
+        raise SystemExit("--scheduler needs the dask extra: pip install 'propilas[dask]'") from exc
+    results: dict[str, list[StageResult]] = {}
+    bar = _progress(len(districts) * len(STAGES), show)
+    with Client(address) as client:
+        futs = client.map(run_district, districts, cfg=cfg, key=[f"propilas-{cfg.run_id}-{d}" for d in districts])
+        for fut in dask_completed(futs):
+            res = fut.result()
+            results[res[0].district] = res
+            bar.update(len(res))
+    bar.close()
+    return results
+
+
+def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler: str | None = None,
+              show_progress: bool = True) -> dict[str, Any]:
+    """Run everything; returns the manifest (also written to out_dir/manifest.json)."""
+    from .runner import ensure_kernel
+
+    started = _dt.datetime.now(_dt.timezone.utc)
+    cfg.out_dir.mkdir(parents=True, exist_ok=True)
+    if scheduler is None:
+        ensure_kernel(cfg.kernel or "propilas")
+    t0 = time.perf_counter()
+    if scheduler:
+        results = _run_dask(districts, cfg, scheduler, show_progress)
+    else:
+        results = _run_local(districts, cfg, workers, show_progress)
+    results = {d: results[d] for d in districts}
+    done = [d for d in districts if completed(results[d])]
+    comparison = run_comparison(cfg, done, results)
+    for d in districts:
+        write_district_report(cfg, d, results[d])
+    manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
+    from .index import write_index
+    from .tableio import atomic_write_json
+
+    atomic_write_json(manifest, cfg.out_dir / "manifest.json")
+    write_index(cfg.out_dir, manifest)
+    return manifest
+
+
+def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[StageResult]]) -> StageResult:
+    """The comparison notebook over the districts that completed every stage (cached like a stage)."""
+    from . import cache
+    from .htmlexport import export_html
+    from .provenance import hash_files
+    from .runner import _failure_reason, execute_notebook
+
+    src = cfg.notebooks_dir / COMPARISON.notebook
+    summaries = [output_path(cfg.out_dir, d, "summary.json") for d in done]
+    lang = cfg.language or "es"
+    params = {"districts": done, "out_dir": str(cfg.out_dir), "run_id": cfg.run_id, "language": lang}
+    key = cache.stage_key(src, params, summaries)
+    nb_out, html_out, csv_out = (cfg.out_dir / COMPARISON.notebook, cfg.out_dir / "comparison.html",
+                                 cfg.out_dir / "comparison.csv")
+    inputs = hash_files(summaries, cfg.root)
+    if not done:
+        for p in (nb_out, html_out, csv_out):
+            p.unlink(missing_ok=True)
+        return StageResult("*", COMPARISON.name, NOT_RUN, reason="no district completed every stage")
+    if not cfg.force and nb_out.exists() and html_out.exists() and cache.is_fresh(cfg.out_dir, COMPARISON.name, key):
+        rec = cache.load_record(cfg.out_dir, COMPARISON.name) or {}
+        return StageResult("*", COMPARISON.name, CACHED, 0.0, "unchanged summaries", inputs, rec.get("outputs", {}))
+    cache.invalidate(cfg.out_dir, COMPARISON.name)
+    for p in (html_out, csv_out):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    try:
+        execute_notebook(src, nb_out, params, cfg.kernel or "propilas", 600, cfg.root)
+        export_html(nb_out, html_out, "PROPILAS · comparison")
+    except Exception as exc:  # noqa: BLE001
+        if nb_out.exists():
+            export_html(nb_out, html_out, "PROPILAS · comparison (FAILED)")
+        csv_out.unlink(missing_ok=True)
+        return StageResult("*", COMPARISON.name, FAILED, time.perf_counter() - t0, _failure_reason(exc), inputs)
+    hashes = cache.save_record(cfg.out_dir, COMPARISON.name, key, [nb_out, html_out, csv_out], {"run_id": cfg.run_id})
+    return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
+
+
+def write_district_report(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
+    """report.html: all stages in one code-free document with a contents list (only when all completed)."""
+    from .htmlexport import combined_report
+    from .labels import t
+    from .params import load_params
+
+    d = district_dir(cfg.out_dir, district)
+    report = d / "report.html"
+    if not completed(results):
+        report.unlink(missing_ok=True)
+        return
+    p = load_params(district, cfg.params_dir)
+    lang = cfg.language or p.language
+    parts = [(f"stage-{s.id}", f"{s.id}. {s.title(lang)}", d / s.notebook) for s in STAGES]
+    combined_report(parts, f"{p.name} — {t('report.title', lang)}", report, t("report.contents", lang))
+
+
+def build_manifest(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]],
+                   comparison: StageResult, started: _dt.datetime, seconds: float) -> dict[str, Any]:
+    from .provenance import code_version, package_versions
+
+    status = {d: ("completed" if completed(results[d]) else "failed") for d in districts}
+    return {
+        "run_id": cfg.run_id,
+        "started_utc": started.isoformat(timespec="seconds"),
+        "duration_s": round(seconds, 2),
+        "code_version": code_version(str(cfg.root)),
+        "packages": package_versions(),
+        "out_dir": str(cfg.out_dir),
+        "stages": [s.name for s in STAGES],
+        "districts": {
+            d: {
+                "status": status[d],
+                "stages": {r.stage: {k: v for k, v in r.as_dict().items() if k not in ("district", "stage")}
+                           for r in results[d]},
+            }
+            for d in districts
+        },
+        "comparison": comparison.as_dict(),
+        "exit_code": 0 if all(v == "completed" for v in status.values()) and comparison.status != FAILED else 1,
+    }
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def status_table(manifest: dict[str, Any]) -> str:
+    """Plain-text district x stage table printed at the end of a run."""
+    ids = [s.split("_", 1)[0] for s in manifest["stages"]]
+    sym = {OK: "ok", CACHED: "=", FAILED: "FAIL", NOT_RUN: "-"}
+    width = max([8] + [len(d) for d in manifest["districts"]])
+    lines = [f"{'district':{width}s} " + " ".join(f"{i:>4s}" for i in ids) + "  status / reason"]
+    for d, info in manifest["districts"].items():
+        cells = [sym.get(info["stages"].get(s, {}).get("status", NOT_RUN), "?") for s in manifest["stages"]]
+        reason = next((v["reason"].splitlines()[0] for v in info["stages"].values() if v["status"] == FAILED), "")
+        lines.append(f"{d:{width}s} " + " ".join(f"{c:>4s}" for c in cells) + f"  {info['status']} {reason}")
+    c = manifest["comparison"]
+    lines.append(f"comparison: {c['status']} {c.get('reason', '')}")
+    lines.append("(ok = executed, = = unchanged since last run (cached), FAIL = failed, - = not run)")
+    return "\n".join(lines)

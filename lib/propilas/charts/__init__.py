@@ -1,0 +1,1 @@
+"""Charts for the reports: one module per stage domain, all built on `common`."""

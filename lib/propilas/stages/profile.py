@@ -1,0 +1,24 @@
+"""Stage 00: district profile and data check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..params import DistrictParams
+from ..population import community_projection, district_population
+
+
+def compute(inputs: dict[str, Any], params: DistrictParams) -> dict[str, Any]:
+    """Validated inputs become the canonical tables every later stage reads."""
+    communities: pd.DataFrame = inputs["communities"]
+    systems: pd.DataFrame = inputs["water_systems"]
+    return {
+        "communities": communities,
+        "water_systems": systems,
+        "population": community_projection(communities, params),
+        "district_population": district_population(communities, params),
+        "validation": inputs.get("validation", pd.DataFrame(columns=["severity", "file", "sheet", "row", "column",
+                                                                      "value", "rule"])),
+    }
