@@ -136,11 +136,12 @@ class StageContext:
         display(Markdown("#" * level + " " + labels.t(key, self.lang, **safe)))
 
     def show_table(self, df: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                   codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60) -> None:
+                   codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
+                   percent: list[str] | None = None) -> None:
         """A table for people: code columns turned into labels, headers translated, numbers rounded."""
         from IPython.display import HTML, display
 
-        display(HTML(table_html(df, self.lang, columns, codes, decimals, max_rows)))
+        display(HTML(table_html(df, self.lang, columns, codes, decimals, max_rows, percent)))
 
     def show_figure(self, fig) -> None:
         import matplotlib.pyplot as plt
@@ -151,8 +152,56 @@ class StageContext:
         display(fig)
         plt.close(fig)
 
-    def source_note(self) -> str:
-        return labels.t("common.source_inventory", self.lang, district=self.params.name)
+    def source_note(self, communities: pd.DataFrame | None = None, systems: pd.DataFrame | None = None) -> str:
+        """Chart source line; credits SIASAR when its rows are among the inputs shown."""
+        from .sources import chart_source
+
+        return chart_source(self.params.name, self.lang, communities, systems)
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        from .params import CRITERIA
+
+        return CRITERIA
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return html.escape(str(text))
+
+    @staticmethod
+    def with_names(df: pd.DataFrame, communities: pd.DataFrame | None) -> pd.DataFrame:
+        """Add a `community` column with the community's name (tables show names, not codes)."""
+        out = df.copy()
+        if communities is None or "community_id" not in out.columns:
+            return out
+        names = dict(zip(communities["community_id"], communities["name"]))
+        out.insert(0, "community", [names.get(c, c) for c in out["community_id"]])
+        return out
+
+    @staticmethod
+    def ladder_headline(water_ladder: pd.DataFrame, sanitation_ladder: pd.DataFrame) -> dict[str, float]:
+        """District shares (% of population) for the diagnosis headline, as the monitoring baseline computes them."""
+        from .monitoring import indicators_from_tables
+
+        empty = pd.DataFrame({"class": pd.Series([], dtype=object), "index": pd.Series([], dtype=float)})
+        ind = indicators_from_tables(water_ladder, sanitation_ladder, empty)
+        return {"water": ind["water_basic_or_better_pct"], "safe": ind["water_safely_managed_pct"],
+                "san": ind["sanitation_basic_or_better_pct"]}
+
+    def show_headline(self, summary: Mapping[str, Any]) -> None:
+        """The mayor's headline figures as a two-column table."""
+        from .headline import headline_rows
+
+        rows = headline_rows(summary, self.params)
+        self.show_table(pd.DataFrame(rows, columns=["metric", "value"]),
+                        columns={"metric": "col.metric", "value": "col.value"})
+
+    def narrate_text(self, text: str) -> None:
+        """Show already-composed report text (from the catalogue); nothing shown when empty."""
+        from IPython.display import Markdown, display
+
+        if text:
+            display(Markdown(text))
 
     # ------------------------------------------------------------------ provenance
     def provenance(self) -> dict[str, Any]:
@@ -176,8 +225,13 @@ class StageContext:
 
 
 def table_html(df: pd.DataFrame, language: str, columns: Mapping[str, str] | None = None,
-               codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60) -> str:
+               codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
+               percent: list[str] | None = None) -> str:
+    """Fractions listed in `percent` are shown as percentages (files keep fractions 0-1)."""
     shown = labels.relabel(df, dict(codes or {}), language)
+    for col in percent or []:
+        if col in shown.columns:
+            shown[col] = pd.to_numeric(shown[col], errors="coerce") * 100
     if columns:
         shown = shown[[c for c in columns if c in shown.columns]]
         shown = shown.rename(columns={c: labels.t(k, language) for c, k in columns.items()})

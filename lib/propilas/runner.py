@@ -69,8 +69,11 @@ Events = Callable[[str, str, str], None]
 
 
 def _quiet_logs() -> None:
+    import warnings
+
     for name in ("papermill", "traitlets", "nbclient", "asyncio"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="papermill")
 
 
 def data_files(cfg: RunConfig, district: str, stage: Stage) -> list[Path]:
@@ -114,7 +117,7 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: 
     """papermill into a temporary file, renamed into place even when a cell fails (error kept visible)."""
     import papermill as pm
 
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp = dest.with_name(f".{dest.stem}.{os.getpid()}.tmp.ipynb")
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name=kernel, cwd=str(cwd),

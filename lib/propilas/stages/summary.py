@@ -1,0 +1,21 @@
+"""Stage 08 — district summary: summary.json (headline figures) and the citizen summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..params import DistrictParams
+from ..summary import build_summary, citizen_summary
+
+
+def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, Any]:
+    """{'summary.json': dict, 'citizen_summary': DataFrame(sentence)}.
+
+    Optional inputs used when present: robustness (fragile_ranking), water_systems (data sources,
+    illustrative share), cost_by_year.
+    """
+    summary = build_summary(inputs, params)
+    sentences = citizen_summary(inputs, params, summary=summary)
+    return {"summary.json": summary, "citizen_summary": pd.DataFrame({"sentence": sentences}, dtype=object)}

@@ -1,0 +1,204 @@
+"""Prioritisation criteria, normalisation, ranking ties and the weight sensitivity."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import make_params
+from propilas.params import CRITERIA
+from propilas.prioritisation import (criteria, normalise, priorities, rank_matrix, sensitivity,
+                                     spearman_vs_base, tie_positions)
+from test_gaps import communities_df, community, sustainability_df
+
+PARAMS = make_params()
+
+
+def only(**w: float) -> dict[str, float]:
+    """Weights with the named criteria, every other criterion 0."""
+    out = {c: 0.0 for c in CRITERIA}
+    out.update(w)
+    return out
+
+
+def gaps_df(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (community_id, water_gap, sanitation_gap)."""
+    out = []
+    for cid, w, s in rows:
+        out += [{"community_id": cid, "service": "water", "gap": float(w)},
+                {"community_id": cid, "service": "sanitation", "gap": float(s)}]
+    return pd.DataFrame(out)
+
+
+def items_df(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (community_id, cost_pen, beneficiaries)."""
+    return pd.DataFrame(rows, columns=["community_id", "cost_pen", "beneficiaries"]).astype(
+        {"cost_pen": float, "beneficiaries": float})
+
+
+def three():
+    comms = communities_df([
+        community("a", 100, 20, poverty_rate=0.2, jass_exists=True, counterpart_committed=False),
+        community("b", 100, 20, poverty_rate=0.6, jass_exists=None, counterpart_committed=True),
+        community("c", 100, 20, poverty_rate=np.nan, jass_exists=None, counterpart_committed=None),
+    ])
+    sus = sustainability_df([("S1", "a", 3.0, "B", 4, 4, False), ("S2", "a", 2.0, "C", 4, 4, False),
+                             ("S3", "b", np.nan, "unclassified", np.nan, 3, True)])
+    gaps = gaps_df([("a", 10, 40), ("b", 30, 0), ("c", 50, 20)])
+    items = items_df([("a", 1000, 10), ("a", 500, 20), ("b", 300, 0), ("b", 200, 10)])
+    return comms, sus, gaps, items
+
+
+def test_raw_criteria():
+    comms, sus, gaps, items = three()
+    raw = criteria(comms, sus, gaps, items, PARAMS)
+    assert raw["water_gap"].tolist() == [10, 30, 50]
+    assert raw["sanitation_gap"].tolist() == [40, 0, 20]
+    # a: mean IS (3 + 2)/2 = 2.5 → deficit 4 − 2.5 = 1.5; b: only NaN index → NaN flagged;
+    # c: no system → 1
+    assert raw.at["a", "sustainability_deficit"] == pytest.approx(1.5)
+    assert math.isnan(raw.at["b", "sustainability_deficit"])
+    assert "sustainability_deficit:no_index" in raw.at["b", "flags"]
+    assert raw.at["c", "sustainability_deficit"] == pytest.approx(1.0)
+    # beneficiaries: a 10 + 20 = 30; b 0 + 10 = 10; c none → 0
+    assert raw["beneficiaries"].tolist() == [30, 10, 0]
+    # cost per beneficiary: a 1500/30 = 50; b 500/10 = 50; c no beneficiaries → NaN flagged
+    assert raw.at["a", "cost_per_beneficiary"] == pytest.approx(50)
+    assert raw.at["b", "cost_per_beneficiary"] == pytest.approx(50)
+    assert math.isnan(raw.at["c", "cost_per_beneficiary"])
+    assert "cost_per_beneficiary:no_beneficiaries" in raw.at["c", "flags"]
+    # readiness: a (1 + 0)/2 = 0.5; b only committed known → 1, flagged partial; c NaN
+    assert raw.at["a", "readiness"] == pytest.approx(0.5)
+    assert raw.at["b", "readiness"] == pytest.approx(1.0) and "readiness:partial" in raw.at["b", "flags"]
+    assert math.isnan(raw.at["c", "readiness"]) and "nan_criterion:readiness" in raw.at["c", "flags"]
+    assert "nan_criterion:poverty" in raw.at["c", "flags"]
+    # total gap for ties: 50, 30, 70
+    assert raw["total_gap"].tolist() == [50, 30, 70]
+
+
+def test_normalise_min_max_orientation_equal_and_nan():
+    raw = pd.DataFrame({c: [1.0, 1.0, 1.0] for c in CRITERIA}, index=["a", "b", "c"])
+    raw["water_gap"] = [0.0, 50.0, 100.0]          # → 0, 0.5, 1
+    raw["cost_per_beneficiary"] = [10.0, 20.0, 30.0]  # inverted: (30 − x)/20 → 1, 0.5, 0
+    raw["poverty"] = [0.2, np.nan, 0.6]            # → 0, NaN→0, 1
+    n = normalise(raw)
+    assert n["water_gap"].tolist() == pytest.approx([0, 0.5, 1])
+    assert n["cost_per_beneficiary"].tolist() == pytest.approx([1, 0.5, 0])
+    assert n["poverty"].tolist() == pytest.approx([0, 0, 1])
+    assert n["readiness"].tolist() == [0, 0, 0]    # all equal → 0
+
+
+def test_score_and_rank_hand_computed():
+    comms, sus, gaps, items = three()
+    p = make_params(prioritisation={"weights": only(water_gap=0.5, sanitation_gap=0.5)})
+    pr_sorted = priorities(comms, sus, gaps, items, p)
+    assert pr_sorted["community_id"].tolist() == ["c", "a", "b"]   # sorted by rank
+    pr = pr_sorted.set_index("community_id").loc[["a", "b", "c"]]
+    # water_gap norm: (10,30,50) → 0, .5, 1 ; sanitation (40,0,20) → 1, 0, .5
+    # score a = .5·0 + .5·1 = .5 ; b = .25 ; c = .5 + .25 = .75
+    assert pr["score"].tolist() == pytest.approx([0.5, 0.25, 0.75])
+    assert pr["rank"].to_dict() == {"a": 2, "b": 3, "c": 1}
+    assert pr["water_gap_norm"].tolist() == pytest.approx([0, 0.5, 1])
+    assert pr["p_top_k"].isna().all()              # filled by sensitivity
+
+
+def test_ties_by_total_gap_then_id():
+    # all criteria weight on poverty, equal poverty → all scores 0 (all-equal → norm 0)
+    comms = communities_df([community(c, 10, 2, poverty_rate=0.5) for c in ("b", "a", "c", "d")])
+    gaps = gaps_df([("b", 5, 5), ("a", 5, 5), ("c", 20, 0), ("d", 0, 1)])
+    p = make_params(prioritisation={"weights": only(poverty=1.0)})
+    pr = priorities(comms, sustainability_df([]), gaps, items_df([]), p)
+    # total gaps: b 10, a 10, c 20, d 1 → c first, then a/b tie on gap → id: a, b; then d
+    assert pr["community_id"].tolist() == ["c", "a", "b", "d"]
+    assert pr["rank"].tolist() == [1, 2, 3, 4]
+
+
+def test_rank_matrix_ties_and_float_noise():
+    tie = tie_positions(pd.Index(["x", "y", "z"]), pd.Series({"x": 1.0, "y": 5.0, "z": 1.0}))
+    # tie order: y (gap 5), x, z
+    assert tie.tolist() == [1, 0, 2]
+    s = np.array([[0.3, 0.1 + 0.2, 0.9],      # 0.1 + 0.2 = 0.30000000000000004 ties with 0.3
+                  [0.0, 0.0, 0.0]])
+    r = rank_matrix(s, tie)
+    assert r[0].tolist() == [3, 2, 1]          # z first; x/y tie → y (larger gap) before x
+    assert r[1].tolist() == [2, 1, 3]
+
+
+def test_spearman_hand():
+    # base (1,2,3) vs draw (2,1,3): Σd² = 1 + 1 + 0 = 2 → ρ = 1 − 6·2/(3·8) = 0.5
+    assert spearman_vs_base(np.array([[2, 1, 3], [1, 2, 3], [3, 2, 1]]), np.array([1, 2, 3])).tolist() \
+        == pytest.approx([0.5, 1.0, -1.0])
+
+
+def norm_frame(values: dict[str, list[float]], ids: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame({c: [0.0] * len(ids) for c in CRITERIA}, index=ids)
+    for k, v in values.items():
+        df[k] = v
+    return df
+
+
+def test_zero_weight_criterion_stays_zero():
+    # all weight on water_gap: every draw has weight 1 on it, 0 elsewhere → same ranking always
+    p = make_params(prioritisation={"weights": only(water_gap=1.0), "top_k": 1})
+    x = norm_frame({"water_gap": [1.0, 0.0], "poverty": [0.0, 1.0]}, ["a", "b"])
+    sens, robust = sensitivity(x, p)
+    s = sens.set_index("community_id")
+    assert s.loc["a", "p_top_k"] == 1.0 and s.loc["b", "p_top_k"] == 0.0
+    m = robust.set_index("metric")["value"]
+    assert m["median_spearman"] == pytest.approx(1.0)
+    assert m["fragile"] == 0.0 and m["draws"] == 1000 and m["top_k"] == 1
+
+
+def test_two_active_weights_zero_one_never_used():
+    # weights 0.5/0.5 on water/sanitation; 'poverty' (w=0) would favour c, but it never counts
+    p = make_params(prioritisation={"weights": only(water_gap=0.5, sanitation_gap=0.5), "top_k": 1})
+    x = norm_frame({"water_gap": [1.0, 0.9, 0.0], "sanitation_gap": [1.0, 0.9, 0.0],
+                    "poverty": [0.0, 0.0, 1.0]}, ["a", "b", "c"])
+    s = sensitivity(x, p)[0].set_index("community_id")
+    assert s.loc["a", "p_top_k"] == 1.0 and s.loc["c", "p_top_k"] == 0.0
+    assert s.loc["c", "rank_p05"] == 3 and s.loc["c", "rank_p95"] == 3
+
+
+def test_fragile_when_top_community_flips():
+    # a strong on water only, b on sanitation only, equal weights → each top in about half the
+    # draws; base tie → a by id. p_top_k(a) ≈ 0.5 < 0.8 → fragile
+    p = make_params(prioritisation={"weights": only(water_gap=0.5, sanitation_gap=0.5), "top_k": 1})
+    x = norm_frame({"water_gap": [1.0, 0.0], "sanitation_gap": [0.0, 1.0]}, ["a", "b"])
+    sens, robust = sensitivity(x, p)
+    s = sens.set_index("community_id")
+    assert s.loc["a", "base_rank"] == 1
+    assert 0.4 < s.loc["a", "p_top_k"] < 0.6
+    assert s.loc["a", "p_top_k"] + s.loc["b", "p_top_k"] == pytest.approx(1.0)
+    m = robust.set_index("metric")["value"]
+    assert m["fragile"] == 1.0
+    assert m["min_p_top_k_in_base_top_k"] == pytest.approx(s.loc["a", "p_top_k"])
+
+
+def test_fragile_by_spearman_only():
+    # top_k = 3 = all communities → p_top_k = 1 for all; a median ρ below a threshold of 0.999
+    p = make_params(prioritisation={"weights": only(water_gap=0.5, sanitation_gap=0.5), "top_k": 3,
+                                    "fragile_spearman": 0.999})
+    x = norm_frame({"water_gap": [1.0, 0.0, 0.5], "sanitation_gap": [0.0, 1.0, 0.5]}, ["a", "b", "c"])
+    m = sensitivity(x, p)[1].set_index("metric")["value"]
+    assert m["min_p_top_k_in_base_top_k"] == 1.0
+    assert m["median_spearman"] < 0.999 and m["fragile"] == 1.0
+
+
+def test_seeded_reproducible_and_fast():
+    rng = np.random.default_rng(1)
+    ids = [f"c{i:03d}" for i in range(100)]
+    x = pd.DataFrame(rng.random((100, len(CRITERIA))), index=ids, columns=list(CRITERIA))
+    t0 = time.perf_counter()
+    s1, r1 = sensitivity(x, PARAMS)
+    elapsed = time.perf_counter() - t0
+    s2, r2 = sensitivity(x, PARAMS)
+    pd.testing.assert_frame_equal(s1, s2)
+    pd.testing.assert_frame_equal(r1, r2)
+    assert elapsed < 0.5
+    assert s1["p_top_k"].sum() == pytest.approx(5.0)    # exactly k in the top k every draw
+    assert (s1["rank_p05"] <= s1["median_rank"]).all() and (s1["median_rank"] <= s1["rank_p95"]).all()
+    assert s1["base_rank"].tolist() == list(range(1, 101))
