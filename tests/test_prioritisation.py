@@ -202,3 +202,45 @@ def test_seeded_reproducible_and_fast():
     assert s1["p_top_k"].sum() == pytest.approx(5.0)    # exactly k in the top k every draw
     assert (s1["rank_p05"] <= s1["median_rank"]).all() and (s1["median_rank"] <= s1["rank_p95"]).all()
     assert s1["base_rank"].tolist() == list(range(1, 101))
+
+
+def test_stages_3_4_5_chain_and_charts():
+    """Stage 03 → 04 → 05 on the test_gaps fixture, then every chart of stages 3-5 in es/en."""
+    import matplotlib.pyplot as plt
+
+    from propilas.charts.investment import coverage_trajectory, investment_by_year
+    from propilas.charts.prioritisation import priority_chart
+    from propilas.charts.strategy import gap_by_community
+    from propilas.stages import investment_plan, prioritisation, strategy
+    from test_gaps import fixture
+
+    inputs, params = fixture()
+    inputs.update(strategy.compute(inputs, params))
+    out4 = prioritisation.compute(inputs, params)
+    assert set(out4) == {"interventions", "priorities", "sensitivity", "robustness"}
+    inputs.update(out4)
+    pr = out4["priorities"]
+    assert pr["p_top_k"].notna().all() and pr["rank"].tolist() == [1, 2]
+    items = out4["interventions"]
+    # c1: rehabilitation of S2 (class C), extension (11 of 20 connected = 0.55 < 0.9),
+    # sanitation units (12 hh), JASS for S2 (G 2 ≤ 2.5); c2: new system (share 0 < 0.5)
+    assert sorted(items["item_id"]) == ["c1-extension", "c1-jass_strengthening-S2",
+                                        "c1-rehabilitation-S2", "c1-sanitation_units",
+                                        "c2-new_system"]
+    # c2 new system: 60 persons unserved × 1500 = 90,000
+    assert items.set_index("item_id").loc["c2-new_system", "cost_pen"] == pytest.approx(90000)
+    out5 = investment_plan.compute(inputs, params)
+    plan = out5["investment_plan"]
+    assert set(plan.loc[plan["intervention"] != "atm", "item_id"]) == set(items["item_id"])
+    traj = out5["trajectory"]
+    w = traj[traj["service"] == "water"]["population_served"].to_numpy()
+    assert (np.diff(w) >= 0).all() and w[0] == pytest.approx(60.0)
+    for lang in ("es", "en"):
+        figs = [gap_by_community(inputs["gaps"], params.horizon_year, lang, "src", inputs["communities"]),
+                priority_chart(pr, out4["sensitivity"], out4["robustness"], params.prioritisation.top_k,
+                               lang, "src", inputs["communities"]),
+                investment_by_year(out5["cost_by_year"], list(params.budget.sources), lang, "src"),
+                coverage_trajectory(traj, out5["target_years"], lang, "src")]
+        for f in figs:
+            assert f.axes[0].get_title(loc="left")
+            plt.close(f)

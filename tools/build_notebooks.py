@@ -47,7 +47,6 @@ def code(src: str, tags: list[str] | None = None) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(src.strip(), metadata={"tags": tags} if tags else {})
 
 
-PROVENANCE = code("ctx.show_provenance()")
 
 
 def stage_notebook(stage: str, title: str, intro: str, lesson: str, cells: list, fmt: str = "") -> nbformat.NotebookNode:
@@ -56,7 +55,7 @@ def stage_notebook(stage: str, title: str, intro: str, lesson: str, cells: list,
         "kernelspec": {"name": "propilas", "display_name": "Python (propilas)", "language": "python"},
         "language_info": {"name": "python"},
     }
-    nb.cells = [md(lesson), code(PARAMETERS, ["parameters"]), code(opening(stage, title, intro, fmt)), *cells, PROVENANCE]
+    nb.cells = [md(lesson), code(PARAMETERS, ["parameters"]), code(opening(stage, title, intro, fmt)), *cells, code("ctx.show_provenance()")]
     return nb
 
 

@@ -37,7 +37,8 @@ ctx.show_table(result["gap_indicators"], columns={"service": "col.service", "pop
             md("""**Gaps by community.** The chart shows people still to be served at the horizon; the table adds the
 Invierte.pe gap indicator. Discuss: are the biggest gaps where the poorest communities are?"""),
             code('''source = ctx.source_note(inputs["communities"], inputs["water_systems"])
-ctx.show_figure(charts.gap_chart(result["gaps"], inputs["communities"], ctx.lang, source))
+ctx.show_figure(charts.gap_by_community(result["gaps"], p.horizon_year, ctx.lang, source,
+                                        communities=inputs["communities"]))
 ctx.show_table(ctx.with_names(result["gaps"], inputs["communities"]),
                columns={"community": "col.community", "service": "col.service",
                "population_base": "col.population_base", "served_base": "col.served_base",
@@ -65,7 +66,8 @@ rob = result["robustness"].set_index("metric")["value"]
 key = "nb.prioritisation.fragile" if rob["fragile"] >= 1 else "nb.prioritisation.robust"
 ctx.narrate(key, rho=rob["median_spearman"], k=int(rob["top_k"]), pmin=rob["min_p_top_k_in_base_top_k"])'''),
             code('''source = ctx.source_note(inputs["communities"], inputs["water_systems"])
-ctx.show_figure(charts.priority_chart(result["priorities"], result["sensitivity"], inputs["communities"], p, source))
+ctx.show_figure(charts.priority_chart(result["priorities"], result["sensitivity"], result["robustness"],
+                                      p.prioritisation.top_k, ctx.lang, source, communities=inputs["communities"]))
 crit = {c: f"criterion.{c}" for c in ctx.criteria}
 ctx.show_table(ctx.with_names(result["priorities"].sort_values("rank"), inputs["communities"]),
                columns={"rank": "col.rank", "community": "col.community", "score": "col.score",
@@ -100,7 +102,7 @@ ty = result["target_years"].set_index("service")
 plan = result["investment_plan"]
 ctx.narrate("nb.investment.headline", total=plan.loc[plan["status"] == "funded", "cost_pen"].sum(),
             gap=ty["funding_gap_pen"].iloc[0])
-for service, row in ty.iterrows():
+for service, row in ty[ty["target_pct"].notna()].iterrows():
     name = ctx.t(f"service.{service}")
     if row["year_met"] == row["year_met"]:
         ctx.narrate("nb.investment.target_met", service=name, target=row["target_pct"], year=int(row["year_met"]))
@@ -108,9 +110,9 @@ for service, row in ty.iterrows():
         ctx.narrate("nb.investment.target_missed", service=name, target=row["target_pct"],
                     horizon_year=p.horizon_year, cov=row["coverage_horizon_pct"])''', ),
             code('''source = ctx.source_note()
-ctx.show_figure(charts.investment_chart(result["cost_by_year"], p, source))
-ctx.show_figure(charts.trajectory_chart(result["trajectory"], p, source))'''),
-            code('''ctx.show_table(ctx.with_names(plan, inputs.get("communities")),
+ctx.show_figure(charts.investment_by_year(result["cost_by_year"], p.budget.sources, ctx.lang, source))
+ctx.show_figure(charts.coverage_trajectory(result["trajectory"], result["target_years"], ctx.lang, source))'''),
+            code('''ctx.show_table(ctx.with_names(plan, inputs["communities"]),
                columns={"year": "col.year", "community": "col.community", "system_id": "col.system_id",
                         "intervention": "col.intervention", "source": "col.source", "cost_pen": "col.cost_pen",
                         "beneficiaries": "col.beneficiaries", "rank": "col.rank", "status": "col.status"},

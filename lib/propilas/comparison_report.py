@@ -64,10 +64,8 @@ class ComparisonContext:
             self.narrate("comparison.illustrative_note")
 
     def show_charts(self, table: pd.DataFrame) -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
         from .charts import comparison as charts
+        from .context import show_figure
         from .params import load_defaults
 
         cut = (load_defaults(Path(self.out_dir).parent / "params") if (Path(self.out_dir).parent / "params").exists()
@@ -75,8 +73,7 @@ class ComparisonContext:
         for fig in (charts.coverage_by_district_chart(table, self.lang),
                     charts.sustainability_by_district_chart(table, self.lang, cut),
                     charts.investment_per_person_chart(table, self.lang)):
-            display(fig)
-            plt.close(fig)
+            show_figure(fig)
 
     def show_provenance(self) -> None:
         from IPython.display import HTML, display

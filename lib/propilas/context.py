@@ -144,13 +144,7 @@ class StageContext:
         display(HTML(table_html(df, self.lang, columns, codes, decimals, max_rows, percent)))
 
     def show_figure(self, fig) -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        if fig is None:
-            return
-        display(fig)
-        plt.close(fig)
+        show_figure(fig)
 
     def source_note(self, communities: pd.DataFrame | None = None, systems: pd.DataFrame | None = None) -> str:
         """Chart source line; credits SIASAR when its rows are among the inputs shown."""
@@ -224,6 +218,42 @@ class StageContext:
         display(HTML(provenance_html(self.provenance(), self.lang)))
 
 
+def show_figure(fig) -> None:
+    """Embed a chart as PNG (the report is one self-contained file); None (e.g. no coordinates) shows nothing."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    if fig is None:
+        return
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
+def _is_year_or_rank(name: str) -> bool:
+    low = name.lower()
+    return any(w in low for w in ("year", "año", "rank", "priorid", "priority", "sheet", "ficha"))
+
+
+def _formatters(df: pd.DataFrame, decimals: int) -> dict[str, Any]:
+    """Whole numbers without decimals, others with `decimals`; thousands separated."""
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            continue
+        vals = pd.to_numeric(s, errors="coerce").dropna()
+        whole = bool(len(vals)) and bool((vals == vals.round()).all())
+        if whole and _is_year_or_rank(str(col)):
+            out[col] = lambda x: f"{x:.0f}"
+        else:
+            out[col] = (lambda x: f"{x:,.0f}") if whole else (lambda x, d=decimals: f"{x:,.{d}f}")
+    return out
+
+
 def table_html(df: pd.DataFrame, language: str, columns: Mapping[str, str] | None = None,
                codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
                percent: list[str] | None = None) -> str:
@@ -235,10 +265,13 @@ def table_html(df: pd.DataFrame, language: str, columns: Mapping[str, str] | Non
     if columns:
         shown = shown[[c for c in columns if c in shown.columns]]
         shown = shown.rename(columns={c: labels.t(k, language) for c, k in columns.items()})
+    for col in shown.columns:
+        if shown[col].dtype == object:
+            shown[col] = ["—" if v is None or (isinstance(v, float) and v != v) else v for v in shown[col]]
     more = len(shown) - max_rows
     shown = shown.head(max_rows)
     body = shown.to_html(index=False, escape=True, na_rep=labels.t("common.missing", language),
-                         float_format=lambda x: f"{x:,.{decimals}f}", border=0, classes="propilas-table")
+                         formatters=_formatters(shown, decimals), border=0, classes="propilas-table")
     if more > 0:
         body += f"<p><em>{html.escape(labels.t('common.more_rows', language, n=more))}</em></p>"
     return body

@@ -62,10 +62,12 @@ def combined_report(parts: list[tuple[str, str, Path]], title: str, html_path: P
     for anchor, heading, path in parts:
         nb = nbformat.read(path, as_version=4)
         merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id='{anchor}'></a>\n\n---"))
-        for cell in nb.cells:
+        for i, cell in enumerate(nb.cells):
             if "papermill-error-cell-tag" in cell.metadata.get("tags", []):
                 continue
-            merged.cells.append(copy.deepcopy(cell))
+            c = copy.deepcopy(cell)
+            c["id"] = f"{anchor}-{i}"
+            merged.cells.append(c)
     atomic_write_text(notebook_to_html(merged, title), html_path)
 
 

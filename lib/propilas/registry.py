@@ -62,7 +62,7 @@ STAGES: tuple[Stage, ...] = (
                  "sustainability", "gaps"),
           writes=("interventions", "priorities", "sensitivity", "robustness")),
     Stage("05", "investment_plan", "Plan de inversiones", "Investment plan",
-          reads=("population", "gaps", "interventions", "priorities"),
+          reads=("communities", "population", "gaps", "interventions", "priorities"),
           writes=("investment_plan", "cost_by_year", "trajectory", "target_years")),
     Stage("06", "participatory_budget", "Presupuesto participativo y plan institucional",
           "Participatory budget and institutional plan",
