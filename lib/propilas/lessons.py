@@ -45,6 +45,29 @@ _TEXT: dict[str, dict[str, str]] = {
     "reference": {"es": "{service}: plan del distrito (referencia)", "en": "{service}: district plan (reference)"},
     "scenario": {"es": "{service}: este escenario", "en": "{service}: this scenario"},
     "target": {"es": "meta de {service}", "en": "{service} target"},
+    "weights_title": {"es": "Pesos usados (los deslizadores se re-normalizan para sumar 1)",
+                      "en": "Weights used (the sliders are renormalised to sum to 1)"},
+    "criterion": {"es": "Criterio", "en": "Criterion"},
+    "slider": {"es": "Deslizador", "en": "Slider"},
+    "weight": {"es": "Peso usado (%)", "en": "Weight used (%)"},
+    "district_weight": {"es": "Peso del distrito (%)", "en": "District weight (%)"},
+    "base_rank": {"es": "Prioridad con los pesos del distrito", "en": "Rank with the district's weights"},
+    "change": {"es": "Cambio (+ = sube)", "en": "Change (+ = moves up)"},
+    "robustness": {"es": "Mediana de la correlación de Spearman con el orden de estos pesos: **{rho}** (frágil si < {rho_min}). "
+                         "Menor probabilidad de seguir entre los {k} primeros, entre los {k} primeros: **{pmin}** "
+                         "(frágil si < {p_min}); {draws} sorteos de pesos. **{verdict}.**",
+                   "en": "Median Spearman correlation with the ranking under these weights: **{rho}** (fragile if < {rho_min}). "
+                         "Lowest probability of staying in the top {k}, among the top {k}: **{pmin}** "
+                         "(fragile if < {p_min}); {draws} weight draws. **{verdict}.**"},
+    "envelope_line": {"es": "Envolvente del año {year}: {total} soles ({parts}) = {m:g} × la del distrito ({base} soles). "
+                            "Montos ilustrativos.",
+                      "en": "Envelope of {year}: {total} soles ({parts}) = {m:g} × the district's ({base} soles). "
+                            "Illustrative amounts."},
+    "not_met": {"es": "no se alcanza", "en": "not met"},
+    "items_funded": {"es": "Proyectos financiados", "en": "Items funded"},
+    "items_unfunded": {"es": "Proyectos sin financiar", "en": "Items unfunded"},
+    "invested": {"es": "Invertido (S/)", "en": "Invested (S/)"},
+    "coverage_horizon": {"es": "Cobertura al horizonte (%)", "en": "Coverage at the horizon (%)"},
     "effects": {"es": "Los efectos cuentan desde el año siguiente al financiamiento; envolvente × {m:g}",
                 "en": "Effects count from the year after funding; envelope × {m:g}"},
 }
@@ -318,3 +341,103 @@ def chart_source(params: DistrictParams, tables: Mapping[str, Any]) -> str:
     from .sources import chart_source as _cs
 
     return _cs(params.name, params.language, tables.get("communities"), tables.get("water_systems"))
+
+
+# ---------------------------------------------------------------------------- display (notebooks)
+def _fmt(x: Any, decimals: int = 0, pct: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    v = 100 * float(x) if pct else float(x)
+    return f"{v:,.{decimals}f}" + (" %" if pct else "")
+
+
+def _html_table(df: pd.DataFrame) -> str:
+    import html as _html
+
+    head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_html.escape(str(v))}</td>" for v in r) + "</tr>"
+                   for r in df.itertuples(index=False))
+    return f'<table class="propilas-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def weights_table(sliders: Mapping[str, float], params: DistrictParams) -> pd.DataFrame:
+    """Criterion, slider value, renormalised weight and the district's weight (display strings)."""
+    from .labels import t
+
+    lang = params.language
+    used = normalise_weights(sliders)
+    return pd.DataFrame({
+        text("criterion", lang): [t(f"criterion.{c}", lang) for c in CRITERIA],
+        text("slider", lang): [_fmt(sliders.get(c, 0.0), 2) for c in CRITERIA],
+        text("weight", lang): [_fmt(used[c], 1, pct=True) for c in CRITERIA],
+        text("district_weight", lang): [_fmt(params.prioritisation.weights[c], 1, pct=True) for c in CRITERIA],
+    })
+
+
+def show_ranking(tables: Mapping[str, Any], params: DistrictParams, sliders: Mapping[str, float],
+                 max_rows: int = 25) -> RankingResult:
+    """Display the weights used, the robustness verdict, the ranking table and chart."""
+    from IPython.display import HTML, Markdown, display
+
+    from .context import show_figure
+    from .labels import t
+
+    lang = params.language
+    result = ranking_with_weights(tables, params, sliders)
+    display(HTML(_html_table(weights_table(sliders, params))))
+    r, pp = result.robustness, result.params.prioritisation
+    display(Markdown(text("robustness", lang, rho=_fmt(r.get("median_spearman"), 2), rho_min=pp.fragile_spearman,
+                          k=int(r.get("top_k", pp.top_k)), pmin=_fmt(r.get("min_p_top_k_in_base_top_k"), 0, pct=True),
+                          p_min=_fmt(pp.fragile_p_top_k, 0, pct=True), draws=int(r.get("draws", pp.draws)),
+                          verdict=t("priority.fragile" if result.fragile else "priority.robust", lang))))
+    tab = ranking_table(result, tables.get("priorities"), tables.get("communities")).head(max_rows)
+    shown = pd.DataFrame({
+        t("col.rank", lang): tab["rank"].astype(int),
+        t("col.community", lang): tab["community"],
+        t("col.score", lang): [_fmt(v, 3) for v in tab["score"]],
+        t("col.p_top_k", lang): [_fmt(v, 0, pct=True) for v in tab["p_top_k"]],
+    })
+    if "base_rank" in tab:
+        shown[text("base_rank", lang)] = [_fmt(v) for v in tab["base_rank"]]
+        shown[text("change", lang)] = [("+" if v > 0 else "") + _fmt(v) for v in tab["change"]]
+    display(HTML(_html_table(shown)))
+    show_figure(ranking_chart(result, tables.get("priorities"), lang, chart_source(params, tables),
+                              tables.get("communities"), max_communities=max_rows))
+    return result
+
+
+def plan_summary_table(result: PlanResult, language: str) -> pd.DataFrame:
+    from .labels import label, t
+
+    s = result.summary()
+    return pd.DataFrame({
+        t("col.service", language): [label("service", v, language) for v in s["service"]],
+        t("col.target_pct", language): [_fmt(v) for v in s["target_pct"]],
+        t("col.year_met", language): ["" if sv == "management" else
+                                      (text("not_met", language) if pd.isna(v) else str(int(v)))
+                                      for sv, v in zip(s["service"], s["year_met"])],
+        text("coverage_horizon", language): [_fmt(v, 1) for v in s["coverage_horizon_pct"]],
+        text("items_funded", language): s["items_funded"],
+        text("items_unfunded", language): s["items_unfunded"],
+        text("invested", language): [_fmt(v) for v in s["invested_pen"]],
+        t("col.funding_gap_pen", language): [_fmt(v) for v in s["funding_gap_pen"]],
+    })
+
+
+def show_plan(tables: Mapping[str, Any], params: DistrictParams, multiplier: float,
+              sanitation_target: float | None, reference: PlanResult | None = None) -> PlanResult:
+    """Display the envelope used, the target-year summary and the trajectory chart."""
+    from IPython.display import HTML, Markdown, display
+
+    from .context import show_figure
+
+    lang = params.language
+    result = plan_with_envelope(tables, params, multiplier, sanitation_target)
+    env = result.params.budget.envelope_for(params.base_year + 1)
+    base = params.budget.envelope_for(params.base_year + 1)
+    parts = ", ".join(f"{s} {_fmt(v)}" for s, v in env.items())
+    display(Markdown(text("envelope_line", lang, year=params.base_year + 1, total=_fmt(sum(env.values())), parts=parts, m=multiplier,
+                          base=_fmt(sum(base.values())))))
+    display(HTML(_html_table(plan_summary_table(result, lang))))
+    show_figure(trajectory_chart(result, reference, lang, chart_source(params, tables)))
+    return result

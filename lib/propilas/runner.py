@@ -112,8 +112,58 @@ def clear_stage(cfg: RunConfig, district: str, stage: Stage, keep_notebook: bool
             pass
 
 
+def _ipc_kernel_manager():
+    """Kernels talk over IPC sockets, not TCP ports: parallel workers cannot race for the same port."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return IPCKernelManager
+
+
+class SharedKernel:
+    """One kernel for all stages of a district: imports are paid once, not once per notebook.
+
+    Between notebooks the user namespace is reset (modules stay imported), so a notebook cannot
+    depend on variables left by the previous one. A kernel that died or timed out is discarded.
+    """
+
+    def __init__(self, kernel: str, cwd: Path) -> None:
+        from nbclient.util import run_sync
+
+        self._run_sync = run_sync
+        self.km = _ipc_kernel_manager()(kernel_name=kernel)
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
+
+    def alive(self) -> bool:
+        return bool(self._run_sync(self.km.is_alive)())
+
+    def reset(self, timeout: float = 30) -> None:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive("get_ipython().reset(new_session=False)\nimport matplotlib.pyplot as _p; _p.close('all'); del _p",
+                                           timeout=timeout, output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel reset failed: {reply['content']}")
+        finally:
+            kc.stop_channels()
+
+    def shutdown(self) -> None:
+        try:
+            self._run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already dead is fine
+            pass
+
+
 def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: str, timeout: int,
-                     cwd: Path) -> None:
+                     cwd: Path, shared: "SharedKernel | None" = None) -> None:
     """papermill into a temporary file, renamed into place even when a cell fails (error kept visible)."""
     import papermill as pm
 
@@ -122,7 +172,9 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: 
     try:
         pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name=kernel, cwd=str(cwd),
                             execution_timeout=timeout, progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
+                            request_save_on_cell_execute=False,
+                            **({"km": shared.km} if shared is not None else
+                               {"kernel_manager_class": _ipc_kernel_manager()}))
     finally:
         if tmp.exists():
             os.replace(tmp, dest)
@@ -143,7 +195,7 @@ def _failure_reason(exc: BaseException) -> str:
 
 
 def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str, Any], kernel: str,
-              timeout: int) -> StageResult:
+              timeout: int, shared: "_KernelPool | None" = None) -> StageResult:
     from .htmlexport import export_html
     from .provenance import hash_files
 
@@ -162,8 +214,10 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
     parameters = {"district": district, "params_data": params_data, "params_dir": str(cfg.params_dir),
                   "data_dir": str(cfg.data_dir), "out_dir": str(cfg.out_dir), "run_id": cfg.run_id}
     try:
-        execute_notebook(src, nb_out, parameters, kernel, timeout, cfg.root)
+        execute_notebook(src, nb_out, parameters, kernel, timeout, cfg.root, shared.get() if shared else None)
     except BaseException as exc:  # noqa: BLE001 - any failure marks the stage failed, never the batch
+        if shared:
+            shared.discard()
         reason = _failure_reason(exc)
         if nb_out.exists():
             try:
@@ -209,6 +263,43 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
         _write_log(cfg, district, results)
         return results
     failed = False
+    pool = _KernelPool(kernel, cfg.root)
+    try:
+        _run_stages(cfg, district, params_data, kernel, timeout, pool, results, emit)
+    finally:
+        pool.discard()
+    _write_log(cfg, district, results)
+    return results
+
+
+class _KernelPool:
+    """Lazily started shared kernel, reset between stages, replaced after a failure."""
+
+    def __init__(self, kernel: str, cwd: Path) -> None:
+        self.kernel, self.cwd = kernel, cwd
+        self.current: SharedKernel | None = None
+        self.used = False
+
+    def get(self) -> SharedKernel:
+        if self.current is not None and not self.current.alive():
+            self.discard()
+        if self.current is None:
+            self.current = SharedKernel(self.kernel, self.cwd)
+            self.used = False
+        elif self.used:
+            self.current.reset()
+        self.used = True
+        return self.current
+
+    def discard(self) -> None:
+        if self.current is not None:
+            self.current.shutdown()
+        self.current = None
+
+
+def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kernel: str, timeout: int,
+                pool: _KernelPool, results: list[StageResult], emit: Events) -> None:
+    failed = False
     for st in STAGES:
         if failed:
             clear_stage(cfg, district, st)
@@ -217,7 +308,7 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
             continue
         emit(district, st.name, "running")
         try:
-            res = run_stage(cfg, district, st, params_data, kernel, timeout)
+            res = run_stage(cfg, district, st, params_data, kernel, timeout, pool)
         except KeyboardInterrupt:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -225,8 +316,6 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
         results.append(res)
         emit(district, st.name, res.status)
         failed = res.status == FAILED
-    _write_log(cfg, district, results)
-    return results
 
 
 def _write_log(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
