@@ -104,8 +104,9 @@ ctx.narrate("nb.profile.growth", y1=y1, y2=y2, p1=p.census_known[y1], p2=p.censu
             phor=dp.loc[p.horizon_year, "population_district"], base_year=p.base_year,
             horizon_year=p.horizon_year, n=len(result["communities"]),
             total=int(result["communities"]["population"].sum()))
-ctx.show_figure(charts.population_projection(result["district_population"], ctx.lang, ctx.source_note()))
-ctx.show_figure(charts.population_by_community(result["communities"], p.base_year, ctx.lang, ctx.source_note()))'''),
+source = ctx.source_note(result["communities"], result["water_systems"])
+ctx.show_figure(charts.population_projection(result["district_population"], ctx.lang, source))
+ctx.show_figure(charts.population_by_community(result["communities"], p.base_year, ctx.lang, source))'''),
         code('''ctx.heading("nb.profile.communities", level=2)
 ctx.show_table(result["communities"], columns={"community_id": "col.community_id", "name": "col.name",
                "population": "col.population", "households": "col.households", "poverty_rate": "col.poverty_pct",

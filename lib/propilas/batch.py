@@ -122,6 +122,7 @@ def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler:
     from .tableio import atomic_write_json
 
     atomic_write_json(manifest, cfg.out_dir / "manifest.json")
+    export_workbooks(cfg, districts, results)
     write_index(cfg.out_dir, manifest)
     return manifest
 
@@ -162,6 +163,19 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
         return StageResult("*", COMPARISON.name, FAILED, time.perf_counter() - t0, _failure_reason(exc), inputs)
     hashes = cache.save_record(cfg.out_dir, COMPARISON.name, key, [nb_out, html_out, csv_out], {"run_id": cfg.run_id})
     return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
+
+
+def export_workbooks(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]]) -> None:
+    """tables.xlsx per completed district (consultants work in Excel); removed for a failed one."""
+    from .excel_export import export_tables_xlsx
+    from .params import load_params
+
+    for d in districts:
+        path = district_dir(cfg.out_dir, d) / "tables.xlsx"
+        if completed(results[d]):
+            export_tables_xlsx(cfg.out_dir, d, cfg.language or load_params(d, cfg.params_dir).language)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def write_district_report(cfg: RunConfig, district: str, results: list[StageResult]) -> None:

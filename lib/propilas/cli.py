@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="districts, stages and the state of their outputs")
     ls.add_argument("--out", type=Path)
     ls.set_defaults(func=cmd_list)
+    from . import diff, scaffold
+
+    scaffold.register(sub)
+    diff.register(sub)
     return p
 
 

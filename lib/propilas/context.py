@@ -105,8 +105,8 @@ class StageContext:
             raise StageError(f"stage {self.stage.name} did not produce {missing}")
         return results
 
-    def write(self, results: Mapping[str, Any]) -> list[Path]:
-        """Write exactly the registry's outputs, each atomically."""
+    def write(self, results: Mapping[str, Any]) -> None:
+        """Write exactly the registry's outputs, each atomically (paths kept in `self.written`)."""
         written = []
         for name in self.stage.writes:
             value = results[name]
@@ -116,7 +116,7 @@ class StageContext:
             else:
                 write_canonical_csv(value, path)
             written.append(path)
-        return written
+        self.written = written
 
     # ------------------------------------------------------------------ display
     def t(self, key: str, **fmt: Any) -> str:

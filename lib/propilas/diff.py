@@ -345,7 +345,7 @@ def _fmt(v: Any) -> str:
             return "—"
         return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
     if isinstance(v, int) and not isinstance(v, bool):
-        return f"{v:,d}"
+        return f"{v:,d}" if abs(v) >= 10_000 else str(v)  # years and counts read as written
     if isinstance(v, (list, dict)):
         return json.dumps(v, ensure_ascii=False)
     return str(v)

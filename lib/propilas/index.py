@@ -32,6 +32,8 @@ def write_index(out_dir: Path, manifest: dict[str, Any]) -> Path:
         reason = next((v["reason"] for v in info["stages"].values() if v["status"] == "failed"), "")
         report = out_dir / district / "report.html"
         rep = f"<a href='{e(district)}/report.html'>report.html</a>" if report.exists() else ""
+        if (out_dir / district / "tables.xlsx").exists():
+            rep += f"<br><a href='{e(district)}/tables.xlsx'>tables.xlsx</a>"
         state = ("<span style='color:#2e7d32'>completo / completed</span>" if info["status"] == "completed"
                  else f"<span style='color:#c62828'>falló / failed</span><br><small>{e(reason)}</small>")
         rows.append(f"<tr><th style='text-align:left'>{e(district)}</th>{''.join(cells)}<td>{rep}</td><td>{state}</td></tr>")

@@ -114,11 +114,18 @@ def clear_stage(cfg: RunConfig, district: str, stage: Stage, keep_notebook: bool
 
 def _ipc_kernel_manager():
     """Kernels talk over IPC sockets, not TCP ports: parallel workers cannot race for the same port."""
+    import tempfile
+
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+    from traitlets import CaselessStrEnum, default
 
     class IPCKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_ipc_path(self) -> str:
+            # jupyter_client's default ('kernel-ipc' in the cwd) is shared by concurrent workers
+            return os.path.join(tempfile.gettempdir(), f"propilas-{uuid.uuid4().hex[:16]}")
 
     return IPCKernelManager
 

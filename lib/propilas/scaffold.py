@@ -28,7 +28,7 @@ import yaml
 from . import schemas
 from .errors import ParamsError, PropilasError
 from .params import check_district_id, deep_merge, load_defaults, params_from_dict
-from .tableio import atomic_write_bytes, atomic_write_text, write_canonical_csv
+from .tableio import atomic_write_bytes, write_canonical_csv
 
 TABLES: tuple[str, ...] = ("communities", "water_systems")
 TEMPLATE_ROWS = 2000  # data validation applies to rows 2..TEMPLATE_ROWS of the template sheets
