@@ -85,6 +85,21 @@ class SustainabilityParams(Strict):
     cleanings: Bands
 
     @model_validator(mode="after")
+    def _scores_in_range(self) -> "SustainabilityParams":
+        """Every sub-variable score must lie on the index's 1-4 scale, or the index leaves [1, 4]."""
+        scores = {f"state_scores.{k}": v for k, v in self.state_scores.items()}
+        for name in ("quantity", "quality", "yes_no"):
+            scores.update({f"{name}.{k}": v for k, v in getattr(self, name).items()})
+        for name in ("coverage", "continuity", "fee_collection", "cleanings"):
+            bands: Bands = getattr(self, name)
+            scores.update({f"{name}.bands[{i}]": b[1] for i, b in enumerate(bands.bands)})
+            scores[f"{name}.otherwise"] = bands.otherwise
+        bad = {k: v for k, v in scores.items() if not 1 <= v <= 4}
+        if bad:
+            raise ValueError(f"scores must be between 1 and 4, got {bad}")
+        return self
+
+    @model_validator(mode="after")
     def _complete(self) -> "SustainabilityParams":
         if set(self.weights) != {"E", "G", "O"} or any(w <= 0 for w in self.weights.values()):
             raise ValueError("weights must give E, G and O, each > 0")

@@ -646,6 +646,86 @@ def _csv_ints(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
+def siasar_yaml_fields(division_row: Any, division_rows: pd.DataFrame, communities: pd.DataFrame,
+                       water_systems: pd.DataFrame, *, name: str | None = None, department: str | None = None,
+                       province: str | None = None, language: str = "es",
+                       horizon_year: int | None = None) -> dict[str, Any]:
+    """The `district_yaml` keyword arguments (all but district, ubigeo, language, defaults) of a SIASAR district.
+
+    Shared by `scaffold_from_siasar` (which writes them as params/<district>.yaml) and the national
+    in-memory batch (`siasar_params_dict`), so a district built either way gets the same parameters.
+    `division_row` is the district's `siasar.divisions()` row (division, department, province,
+    district, systems), `division_rows` its SIASAR system rows (for the survey year), and
+    `communities`/`water_systems` its `siasar.district_inventory`. Census figures are not in SIASAR:
+    both census years are set to the served population (zero growth) and marked ILLUSTRATIVE.
+    """
+    from .siasar import ATTRIBUTION
+
+    row = division_row
+    excluded = list(communities.attrs.get("excluded_systems", []))
+    name = name or str(row["district"]).title()
+    department = department if department is not None else str(row["department"]).title()
+    province = province if province is not None else str(row["province"]).title()
+    years = division_rows["survey_date"].dropna().dt.year
+    base_year = int(years.mode().iloc[0]) if not years.empty else 2015
+    served = int(communities["population"].sum())
+    census = {2007: served, 2017: served}
+
+    n_sys, n_total = len(water_systems), int(row["systems"])
+    excl_es = (f"; {len(excluded)} sistemas sin comunidad, población ni viviendas se excluyen "
+               f"({', '.join(excluded)})" if excluded else "")
+    excl_en = (f"; {len(excluded)} systems without community, population or households are left out "
+               f"({', '.join(excluded)})" if excluded else "")
+    data_note = _tr(
+        language,
+        f"Inventario SIASAR 2015 de {row['division']}: {n_sys} de {n_total} sistemas, {len(communities)} comunidades{excl_es}. "
+        "Población y hogares de cada comunidad = los servidos por sus sistemas; saneamiento no relevado por SIASAR. "
+        f"Censo ILUSTRATIVO (= población servida, {served} personas): reemplácelo por el censo INEI. ({ATTRIBUTION})",
+        f"SIASAR 2015 inventory of {row['division']}: {n_sys} of {n_total} systems, {len(communities)} communities{excl_en}. "
+        "Each community's population and households = those its systems serve; sanitation not surveyed by SIASAR. "
+        f"ILLUSTRATIVE census (= served population, {served} persons): replace with the INEI census. ({ATTRIBUTION})",
+    )
+    rural_note = _tr(
+        language,
+        "ilustrativo: el censo es la población servida por los sistemas SIASAR, por eso rural_share = 1; "
+        "reemplace ambos por cifras INEI",
+        "illustrative: the census is the population SIASAR's systems serve, hence rural_share = 1; "
+        "replace both with INEI figures")
+    census_comment = _tr(
+        language,
+        f"ILUSTRATIVO, NO es el censo: ambos años = población servida por los sistemas SIASAR del distrito\n"
+        f"({served} personas, crecimiento 0). TODO: reemplace por las cifras del censo INEI.",
+        f"ILLUSTRATIVE, NOT the census: both years = population served by the district's SIASAR systems\n"
+        f"({served} persons, zero growth). TODO: replace with the INEI census figures.")
+    header = [_tr(language, f"Datos: SIASAR Perú, división {row['division']}. {ATTRIBUTION}",
+                  f"Data: SIASAR Peru, division {row['division']}. {ATTRIBUTION}")]
+    return dict(name=name, department=department, province=province, census=census, census_comment=census_comment,
+                base_year=base_year, horizon_year=horizon_year or max(2030, base_year + 5), rural_share=1.0,
+                rural_share_note=rural_note, data_note=data_note, header_notes=header)
+
+
+def siasar_params_dict(district: str, division_row: Any, division_rows: pd.DataFrame, communities: pd.DataFrame,
+                       water_systems: pd.DataFrame, defaults: dict[str, Any], *, name: str | None = None,
+                       department: str | None = None, province: str | None = None, ubigeo: str | None = None,
+                       language: str = "es", horizon_year: int | None = None) -> dict[str, Any]:
+    """A SIASAR district's parameters as plain data (defaults merged), without writing any file.
+
+    Exactly what `load_params` would give for the params/<district>.yaml that `scaffold_from_siasar`
+    writes: the same YAML text is generated and parsed (never a second hand-built copy that could
+    drift from the file). Feed it to `params.params_from_dict`.
+    """
+    check_district_id(district)
+    fields = siasar_yaml_fields(division_row, division_rows, communities, water_systems, name=name,
+                                department=department, province=province, language=language,
+                                horizon_year=horizon_year)
+    text = district_yaml(district=district, ubigeo=ubigeo, language=language, defaults=defaults, **fields)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(text, Loader=loader) or {}
+    merged = deep_merge(defaults, raw)
+    merged.setdefault("district", district)
+    return merged
+
+
 def scaffold_from_siasar(root: Path, district: str, division: str, files: list[Path] | None = None,
                          name: str | None = None, *, department: str | None = None, province: str | None = None,
                          ubigeo: str | None = None, language: str = "es", force: bool = False,
@@ -657,7 +737,7 @@ def scaffold_from_siasar(root: Path, district: str, division: str, files: list[P
     `rural_share_note` and in `data_note`: the consultant must replace them. `siasar_df` lets a
     caller (or a test) reuse an already loaded SIASAR frame.
     """
-    from .siasar import ATTRIBUTION, default_files, district_inventory, load_siasar_cached
+    from .siasar import default_files, district_inventory, load_siasar_cached
 
     root = Path(root)
     check_district_id(district)
@@ -676,52 +756,15 @@ def scaffold_from_siasar(root: Path, district: str, division: str, files: list[P
             raise ScaffoldError(f"cannot read the SIASAR exports: {e}") from None
     row = resolve_division(siasar_df, division)
     comm, ws = district_inventory(siasar_df, str(row["division"]))
-    excluded = list(comm.attrs.get("excluded_systems", []))
     if comm.empty:
         raise ScaffoldError(f"SIASAR division {row['division']!r}: none of its {int(row['systems'])} systems gives "
                             "a community with population and households; nothing to plan from")
 
-    name = name or str(row["district"]).title()
-    department = department if department is not None else str(row["department"]).title()
-    province = province if province is not None else str(row["province"]).title()
     div_rows = siasar_df[siasar_df["division"] == row["division"]]
-    years = div_rows["survey_date"].dropna().dt.year
-    base_year = int(years.mode().iloc[0]) if not years.empty else 2015
-    served = int(comm["population"].sum())
-    census = {2007: served, 2017: served}
-
-    n_sys, n_total = len(ws), int(row["systems"])
-    excl_es = (f"; {len(excluded)} sistemas sin comunidad, población ni viviendas se excluyen "
-               f"({', '.join(excluded)})" if excluded else "")
-    excl_en = (f"; {len(excluded)} systems without community, population or households are left out "
-               f"({', '.join(excluded)})" if excluded else "")
-    data_note = _tr(
-        language,
-        f"Inventario SIASAR 2015 de {row['division']}: {n_sys} de {n_total} sistemas, {len(comm)} comunidades{excl_es}. "
-        "Población y hogares de cada comunidad = los servidos por sus sistemas; saneamiento no relevado por SIASAR. "
-        f"Censo ILUSTRATIVO (= población servida, {served} personas): reemplácelo por el censo INEI. ({ATTRIBUTION})",
-        f"SIASAR 2015 inventory of {row['division']}: {n_sys} of {n_total} systems, {len(comm)} communities{excl_en}. "
-        "Each community's population and households = those its systems serve; sanitation not surveyed by SIASAR. "
-        f"ILLUSTRATIVE census (= served population, {served} persons): replace with the INEI census. ({ATTRIBUTION})",
-    )
-    rural_note = _tr(
-        language,
-        "ilustrativo: el censo es la población servida por los sistemas SIASAR, por eso rural_share = 1; "
-        "reemplace ambos por cifras INEI",
-        "illustrative: the census is the population SIASAR's systems serve, hence rural_share = 1; "
-        "replace both with INEI figures")
-    census_comment = _tr(
-        language,
-        f"ILUSTRATIVO, NO es el censo: ambos años = población servida por los sistemas SIASAR del distrito\n"
-        f"({served} personas, crecimiento 0). TODO: reemplace por las cifras del censo INEI.",
-        f"ILLUSTRATIVE, NOT the census: both years = population served by the district's SIASAR systems\n"
-        f"({served} persons, zero growth). TODO: replace with the INEI census figures.")
-    header = [_tr(language, f"Datos: SIASAR Perú, división {row['division']}. {ATTRIBUTION}",
-                  f"Data: SIASAR Peru, division {row['division']}. {ATTRIBUTION}")]
-    text = district_yaml(district=district, name=name, department=department, province=province, ubigeo=ubigeo,
-                         language=language, defaults=defaults, census=census, census_comment=census_comment,
-                         base_year=base_year, horizon_year=horizon_year or max(2030, base_year + 5),
-                         rural_share=1.0, rural_share_note=rural_note, data_note=data_note, header_notes=header)
+    fields = siasar_yaml_fields(row, div_rows, comm, ws, name=name, department=department, province=province,
+                                language=language, horizon_year=horizon_year)
+    name = fields["name"]
+    text = district_yaml(district=district, ubigeo=ubigeo, language=language, defaults=defaults, **fields)
     params_path = root / "params" / f"{district}.yaml"
     _check_params_text(text, district, defaults, params_path)
 

@@ -221,10 +221,16 @@ def _decimal_comma(df: pd.DataFrame, table: str, meta: dict[str, str]) -> bool:
     return bool(vals.str.contains(",", regex=False).any()) and meta.get("separator") != ","
 
 
-def parse_number(text: str, decimal_comma: bool) -> float:
-    """Float of a cell; raises ValueError with the reason (never reads '1,5' as 15)."""
+THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(text: str, decimal_comma: bool, spanish_locale: bool = False) -> float:
+    """Float of a cell; raises ValueError with the reason (never reads '1,5' as 15 nor '1.000' as 1)."""
     if not NUMBER.match(text):
         raise ValueError("not a number")
+    if spanish_locale and THOUSANDS_DOT.match(text):
+        raise ValueError("ambiguous in a ';'-separated (Spanish Excel) file: thousands separators are not "
+                         "accepted; write the number without separators, e.g. 1000 or 1000,5")
     if decimal_comma:
         if "." in text:
             raise ValueError("mixes '.' with decimal commas used elsewhere in this file (thousands "
@@ -240,6 +246,7 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
     sheet = meta.get("sheet") or None
     problems: list[Problem] = []
     dec_comma = _decimal_comma(df, table, meta)
+    spanish = meta.get("separator") == ";"
     out: dict[str, Any] = {}
     blank_rows = [i for i in df.index if all(str(v) == "" for v in df.loc[i])]
     for i in blank_rows:
@@ -257,7 +264,7 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
                 vals.append(None)
                 continue
             try:
-                vals.append(_parse_cell(text, col, dec_comma))
+                vals.append(_parse_cell(text, col, dec_comma, spanish))
             except ValueError as e:
                 problems.append(Problem("error", file, int(row), col.name, text, _expected(col, str(e)), sheet))
                 vals.append(None)
@@ -280,7 +287,7 @@ def _expected(col: Column, why: str) -> str:
     return why
 
 
-def _parse_cell(text: str, col: Column, dec_comma: bool) -> Any:
+def _parse_cell(text: str, col: Column, dec_comma: bool, spanish: bool = False) -> Any:
     if col.kind == "id":
         if not ID_PATTERN.match(text):
             raise ValueError("bad id")
@@ -288,7 +295,7 @@ def _parse_cell(text: str, col: Column, dec_comma: bool) -> Any:
     if col.kind == "text":
         return text
     if col.kind in ("int", "float"):
-        x = parse_number(text, dec_comma)
+        x = parse_number(text, dec_comma, spanish)
         if not np.isfinite(x):
             raise ValueError("not finite")
         if col.kind == "int" and not float(x).is_integer():
@@ -346,10 +353,17 @@ def canonical(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def write_canonical_csv(df: pd.DataFrame, path: Path) -> None:
     """Canonical tables round-trip through the same reader as inputs (yes/no written as yes/no)."""
+    from .schemas import TABLES
+
+    whole = {c.name for cols in TABLES.values() for c in cols if c.kind == "int"}
     out = df.copy()
     for col in out.columns:
         if str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "yes", False: "no"}).astype(object)
+        elif col in whole and pd.api.types.is_float_dtype(out[col]):
+            vals = out[col].dropna()
+            if (vals == vals.round()).all():
+                out[col] = out[col].astype("Int64")
     atomic_write_csv(out, path)
 
 
