@@ -138,7 +138,7 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     summaries = [output_path(cfg.out_dir, d, "summary.json") for d in done]
     lang = cfg.language or "es"
     params = {"districts": done, "out_dir": str(cfg.out_dir), "run_id": cfg.run_id, "language": lang}
-    key = cache.stage_key(src, params, summaries)
+    key = cache.stage_key(src, {k: v for k, v in params.items() if k != "run_id"}, summaries)
     nb_out, html_out, csv_out = (cfg.out_dir / COMPARISON.notebook, cfg.out_dir / "comparison.html",
                                  cfg.out_dir / "comparison.csv")
     inputs = hash_files(summaries, cfg.root)
