@@ -98,3 +98,22 @@ def test_monitoring_uses_follow_up_rounds(run):
     assert water["light"] in ("green", "amber", "red")
     base = mon[(mon["indicator"] == "water_basic_or_better_pct") & (mon["year"] == 2015)].iloc[0]
     assert water["actual"] > base["actual"]  # the illustrative round moved households up the ladder
+
+
+def test_reports_render_in_headless_chromium(run):
+    """index.html and a report.html load in a real browser: no console errors, no missing images."""
+    from browser import Browser, chromium
+
+    if not chromium():
+        pytest.skip("Chromium not installed (Debian package 'chromium'; .ci/run installs it)")
+    out, _ = run
+    b = Browser()
+    try:
+        index = b.load(out / "index.html")
+        report = b.load(out / "tacabamba" / "report.html")
+    finally:
+        b.close()
+    assert index["errors"] == [] and report["errors"] == [], (index["errors"], report["errors"])
+    assert report["broken_images"] == [] and report["images"] >= 10
+    (out / "report_screenshot.png").write_bytes(report["png"])
+    assert len(report["png"]) > 50_000  # a real, non-blank rendering

@@ -41,8 +41,13 @@ def _exporter():
     return HTMLExporter(config=c, template_name="lab")
 
 
+_EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.S)
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Self-contained page: charts embedded, no CDN scripts (reports are read offline too)."""
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = _EXTERNAL_SCRIPT.sub("", body)
     return body.replace("</head>", CSS + "</head>", 1)
 
 
