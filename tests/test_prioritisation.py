@@ -223,12 +223,14 @@ def test_stages_3_4_5_chain_and_charts():
     assert pr["p_top_k"].notna().all() and pr["rank"].tolist() == [1, 2]
     items = out4["interventions"]
     # c1: rehabilitation of S2 (class C), extension (11 of 20 connected = 0.55 < 0.9),
-    # sanitation units (12 hh), JASS for S2 (G 2 ≤ 2.5); c2: new system (share 0 < 0.5)
+    # sanitation units (12 hh), JASS for S2 (G 2 ≤ 2.5); c2: new system (share 0 < 0.5) and,
+    # because works are sized for the horizon population (interventions.design_population),
+    # sanitation units for the households added by growth
     assert sorted(items["item_id"]) == ["c1-extension", "c1-jass_strengthening-S2",
                                         "c1-rehabilitation-S2", "c1-sanitation_units",
-                                        "c2-new_system"]
-    # c2 new system: 60 persons unserved × 1500 = 90,000
-    assert items.set_index("item_id").loc["c2-new_system", "cost_pen"] == pytest.approx(90000)
+                                        "c2-new_system", "c2-sanitation_units"]
+    # c2 new system: sized for the horizon: max(60 unserved at base, water gap 66) × 1500 = 99,000
+    assert items.set_index("item_id").loc["c2-new_system", "cost_pen"] == pytest.approx(99000)
     out5 = investment_plan.compute(inputs, params)
     plan = out5["investment_plan"]
     assert set(plan.loc[plan["intervention"] != "atm", "item_id"]) == set(items["item_id"])

@@ -29,6 +29,15 @@ systems; conn_s = households_connected of system s):
   * sanitation_units: pph × quantity;
   * improvement, jass_strengthening: 0.
 
+Design population (`interventions.design_population`, default `horizon`): works that add
+users are sized for the community at the horizon year, as rural systems are designed for the
+population at the end of their design period (see methodology/05_investment_plan.md). With
+growth factor g = max(1, P_c(horizon) / P_c(base)): new_system quantity = max(unserved at base,
+water gap at the horizon); extension quantity = households × g − Σ connected and its gain also
+counts the households added by growth; sanitation_units quantity = households below basic +
+households × (g − 1). With `base`, the base-year figures above are used unchanged (growth is
+then never served and a 100 % target cannot be met while population grows).
+
 A system with class 'unclassified' (E missing) gets no state-based item (reconstruction,
 rehabilitation, improvement) but may still get JASS strengthening from its G score; the items
 of its community carry the flag `unclassified_system:<id>` and the system ids are listed in
@@ -135,10 +144,17 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
             "_flags": list(flags or []),
         })
 
+    horizon_design = ip.design_population == "horizon"
     for cid in ids:
         first_row = len(rows)
         community_flags: list[str] = []
         hh = float(c.at[cid, "households"])
+        growth = 1.0
+        if horizon_design and {"population_base", "population_horizon"} <= set(gw.columns):
+            p_base, p_hor = _num(gw["population_base"].get(cid)), _num(gw["population_horizon"].get(cid))
+            if not (math.isnan(p_base) or math.isnan(p_hor)) and p_base > 0:
+                growth = max(1.0, p_hor / p_base)
+        new_hh = math.ceil(hh * growth - 1e-9) - hh  # households added by growth by the horizon
         pph = float(c.at[cid, "population"]) / hh
         piped = float(c.at[cid, "hh_water_piped_premises"])
         w = wl.loc[cid]
@@ -153,6 +169,8 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
                 community_flags.append("missing:water_ladder")
             elif share < ip.new_system_max_water_share:
                 unserved = _num(gw["population_base"].get(cid)) - _num(gw["served_base"].get(cid))
+                if horizon_design and not math.isnan(unserved) and "gap" in gw.columns:
+                    unserved = max(unserved, _num(gw["gap"].get(cid)))
                 flags = [] if not math.isnan(unserved) else ["missing:water_gap"]
                 if math.isnan(unserved) or unserved > 0:
                     add(cid, "new_system", unserved, unserved, unserved, flags=flags)
@@ -193,8 +211,8 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
                 total = float(conn_known.sum())
                 coverage = min(1.0, total / hh)
                 if coverage < ip.extension_max_coverage:
-                    q = hh - total
-                    gain = pph * min(q, below_basic) if not math.isnan(below_basic) else np.nan
+                    q = hh + new_hh - total
+                    gain = pph * min(q, below_basic + new_hh) if not math.isnan(below_basic) else np.nan
                     add(cid, "extension", q, gain, gain,
                         flags=[] if not math.isnan(gain) else ["missing:water_ladder"])
 
@@ -203,8 +221,8 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
         below = _num(sr["limited"]) + _num(sr["unimproved"]) + _num(sr["open"])
         if math.isnan(below):
             community_flags.append("missing:sanitation_ladder")
-        elif below > 0:
-            add(cid, "sanitation_units", below, pph * below, pph * below)
+        elif below + new_hh > 0:
+            add(cid, "sanitation_units", below + new_hh, pph * (below + new_hh), pph * (below + new_hh))
 
         for r in rows[first_row:]:
             r["_flags"].extend(community_flags)

@@ -149,6 +149,7 @@ class InterventionParams(Strict):
     extension_max_coverage: float = Field(ge=0, le=1)
     improvement_max_quality: float = Field(ge=1, le=4)
     jass_strengthening_max_g: float = Field(ge=1, le=4)
+    design_population: Literal["horizon", "base"] = "horizon"
 
     @field_validator("order")
     @classmethod

@@ -9,6 +9,7 @@ is non-zero.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import logging
 import os
 import shutil
@@ -85,7 +86,8 @@ def data_files(cfg: RunConfig, district: str, stage: Stage) -> list[Path]:
             if rounds.is_dir():
                 out += sorted(p for p in rounds.rglob("*") if p.is_file())
         else:
-            out += sorted(p for p in folder.glob(f"{table}.*") if p.suffix in (".csv", ".xlsx"))
+            out += sorted(p for p in folder.glob(f"{table}.*") if p.suffix in (".csv", ".xlsx")
+                          and p.resolve().is_relative_to(cfg.data_dir.resolve()))
     return out
 
 
@@ -201,6 +203,23 @@ def _failure_reason(exc: BaseException) -> str:
     return f"{name}: {exc}"[:500]
 
 
+def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], reason: str) -> None:
+    """When papermill could not save the notebook (timeout, dead kernel), keep one that says why."""
+    import nbformat
+    import papermill as pm
+
+    from .tableio import atomic_write_text
+
+    try:
+        nb = pm.parameterize.parameterize_notebook(nbformat.read(src, as_version=4), parameters)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            f"<div style='border:2px solid #c62828;padding:8px'><strong>FAILED / FALLÓ:</strong> "
+            f"{html.escape(reason)}</div>"))
+        atomic_write_text(nbformat.writes(nb), dest)
+    except Exception:  # noqa: BLE001 - the status and reason are recorded anyway
+        pass
+
+
 def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str, Any], kernel: str,
               timeout: int, shared: "_KernelPool | None" = None) -> StageResult:
     from .htmlexport import export_html
@@ -226,6 +245,8 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         if shared:
             shared.discard()
         reason = _failure_reason(exc)
+        if not nb_out.exists():
+            _write_failed_notebook(src, nb_out, parameters, reason)
         if nb_out.exists():
             try:
                 export_html(nb_out, html_out, f"{district} · {stage.name} (FAILED)")

@@ -84,7 +84,8 @@ def _pandera_schema(table: str):
     return pa.DataFrameSchema(cols, strict=False)
 
 
-def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None) -> list[Problem]:
+def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None,
+                     raw: pd.DataFrame | None = None) -> list[Problem]:
     import pandera.errors as pe
 
     try:
@@ -99,7 +100,10 @@ def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None)
         idx = r.get("index")
         row = int(idx) if pd.notna(idx) else None
         rule = "duplicate id: each id must appear once" if "unique" in check or "duplicate" in check else check
-        out.append(Problem("error", file, row, None if pd.isna(col) else str(col), r.get("failure_case"), rule,
+        value = r.get("failure_case")
+        if raw is not None and row is not None and not pd.isna(col) and col in raw.columns and row in raw.index:
+            value = raw.at[row, col]  # as the consultant typed it, not as parsed
+        out.append(Problem("error", file, row, None if pd.isna(col) else str(col), value, rule,
                            sheet))
     return out
 
@@ -120,9 +124,9 @@ def read_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
         return pd.DataFrame(), problems
     typed, type_problems = type_table(raw, table, path.name, meta)
     problems += type_problems
-    if typed.empty and not type_problems:
+    if typed.empty and not type_problems and table == "communities":
         problems.append(Problem("error", path.name, None, None, None, "the table has a header but no rows", sheet))
-    problems += _schema_problems(typed, table, path.name, sheet)
+    problems += _schema_problems(typed, table, path.name, sheet, raw)
     return typed, problems
 
 
@@ -223,6 +227,18 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -
     return tables, problems, paths
 
 
+def _outside(path: Path, base: Path) -> str | None:
+    """A data folder (or a file in it) that resolves outside its parent is refused: a symlink must
+    not make a run read, or later write beside, files elsewhere on the machine."""
+    base_r = base.resolve()
+    targets = [path] + (sorted(path.rglob("*")) if path.is_dir() and not path.is_symlink() else [])
+    for p in targets:
+        if not p.resolve().is_relative_to(base_r):
+            return (f"{p} resolves to {p.resolve()}, outside the data folder {base_r}; copy the files into "
+                    "the project instead of linking them")
+    return None
+
+
 def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path | str = "data") -> Inputs:
     """Read and check everything a district run needs; never raises for data problems (see .errors)."""
     check_district_id(district)
@@ -234,6 +250,10 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
         inputs.problems.append(Problem("error", str(params_file), None, None, None, str(e)))
     inputs.files.append(params_file)
     folder = Path(data_dir) / district
+    outside = _outside(folder, Path(data_dir))
+    if outside:
+        inputs.problems.append(Problem("error", str(folder), None, None, None, outside))
+        return inputs
     if not folder.is_dir():
         inputs.problems.append(Problem("error", str(folder), None, None, None,
                                        f"no data folder for {district!r}; create {folder}/ with communities and "
@@ -252,6 +272,10 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
                                                "round folder is not a year; ignored"))
                 continue
             year = int(sub.name)
+            outside = _outside(sub, folder)
+            if outside:
+                inputs.problems.append(Problem("error", label, None, None, None, outside))
+                continue
             p = inputs.params
             if p is not None and not (p.base_year < year <= p.horizon_year):
                 inputs.problems.append(Problem("warning", label, None, None, year,
