@@ -61,7 +61,7 @@ def test_summary_json_has_every_contract_key_and_matches_tables(run):
     sus = pd.read_csv(out / "tacabamba" / "tables" / "sustainability.csv")
     assert s["partial_indices"] == int(sus["partial"].sum()) >= 15  # SIASAR systems lack G and O
     plan = pd.read_csv(out / "tacabamba" / "tables" / "investment_plan.csv")
-    assert s["funding_gap_pen"] == pytest.approx(plan.loc[plan["status"] == "unfunded", "cost_pen"].sum())
+    assert s["funding_gap_pen"] == pytest.approx(plan.loc[plan["status"] == "unfunded", "cost_pen"].sum(), abs=0.5)
     prio = pd.read_csv(out / "tacabamba" / "tables" / "priorities.csv", dtype={"community_id": str})
     top = prio.sort_values("rank")["community_id"].head(5).tolist()
     assert s["top_priorities"] == top

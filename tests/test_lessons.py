@@ -198,10 +198,13 @@ def test_lessons_have_one_parameters_cell_and_no_outputs():
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("name,district", [("weights.ipynb", "fixture"), ("budget.ipynb", "fixture"),
                                            ("weights.ipynb", "tacabamba"), ("budget.ipynb", "tacabamba")])
 def test_lesson_runs_headless(tmp_path, name, district):
     import papermill as pm
+
+    from propilas.runner import _ipc_kernel_manager  # IPC sockets, as `propilas run` (TCP kernels can hang)
 
     folder = ROOT / "notebooks" / "lessons"
     params = ({"district": "fixture", "params_dir": str(FIX_PARAMS), "data_dir": str(FIX_DATA),
@@ -209,7 +212,8 @@ def test_lesson_runs_headless(tmp_path, name, district):
               else {"district": "tacabamba", "out_dir": str(tmp_path / "outputs")})
     out = tmp_path / name
     pm.execute_notebook(str(folder / name), str(out), parameters=params, kernel_name="propilas",
-                        cwd=str(folder), progress_bar=False)
+                        cwd=str(folder), progress_bar=False, execution_timeout=240,
+                        kernel_manager_class=_ipc_kernel_manager())
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]

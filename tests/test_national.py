@@ -211,27 +211,27 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-@pytest.mark.parametrize("language", ["es", "en"])
-def test_cli_limit_writes_csv_and_html_with_rollups(tmp_path, monkeypatch, capsys, language):
+@pytest.mark.parametrize("language,limit", [("es", 40), ("en", 12)])
+def test_cli_limit_writes_csv_and_html_with_rollups(tmp_path, monkeypatch, capsys, language, limit):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "nat"
-    args = _parser().parse_args(["national", "--out", str(out), "--workers", "2", "--limit", "40",
+    args = _parser().parse_args(["national", "--out", str(out), "--workers", "2", "--limit", str(limit),
                                  "--language", language, "--quiet"])
     assert args.func(args) == 0
     csv = pd.read_csv(out / "national_comparison.csv", dtype={"district": str})
-    assert len(csv) == 40 and csv["district"].is_unique
+    assert len(csv) == limit and csv["district"].is_unique
     assert {"status", "reason", "division", "need_rank", "water_basic_or_better_population"} <= set(csv.columns)
     page = (out / "national.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 2  # self-contained charts
     assert "<script" not in page and "src='http" not in page
-    assert "TOTAL" in page and "Amazonas" in page  # department roll-up (first 40 are in Amazonas/Ancash)
-    assert int(national.rollup(csv, ["department"]).iloc[-1]["districts"]) == 40
+    assert "TOTAL" in page and "Amazonas" in page  # department roll-up (the first districts are in Amazonas)
+    assert int(national.rollup(csv, ["department"]).iloc[-1]["districts"]) == limit
     assert "CC BY 4.0" in page and "openwashdata" in page  # attribution
     assert ("PARCIAL" in page) if language == "es" else ("PARTIAL" in page)
     heading = "distritos con más necesidad" if language == "es" else "districts most in need"
     assert heading in page
     printed = capsys.readouterr().out
-    assert "national.html" in printed and ("40 distritos" in printed or "40 districts" in printed)
+    assert "national.html" in printed and (f"{limit} distritos" in printed or f"{limit} districts" in printed)
 
 
 def test_report_escapes_names_and_lists_failures(tmp_path):

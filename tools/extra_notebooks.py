@@ -181,7 +181,7 @@ ctx.show_table(shown, columns={"indicator": "col.indicator", "year": "col.year",
     )
 
     NB["08_summary.ipynb"] = stage_notebook(
-        "08", "nb.summary.title", "nb.summary.headline",
+        "08", "nb.summary.title", "nb.summary.intro",
         """
 # Stage 8 — District summary (trainer notes)
 **Purpose.** One page a mayor reads, and a plain-language summary the public-service oversight committee
@@ -194,7 +194,8 @@ inputs = ctx.inputs()
 result = ctx.compute(inputs)
 ctx.write(result)
 s = result["summary.json"]
-ctx.show_headline(s)
+ctx.heading("nb.summary.headline", level=2)
+ctx.show_headline(s, inputs["communities"])
 ctx.show_figure(charts.coverage_chart(s, p))
 ctx.show_figure(charts.systems_by_class_chart(s, p))
 ctx.show_figure(charts.investment_chart(inputs["cost_by_year"], p, s))'''),

@@ -182,11 +182,12 @@ class StageContext:
         return {"water": ind["water_basic_or_better_pct"], "safe": ind["water_safely_managed_pct"],
                 "san": ind["sanitation_basic_or_better_pct"]}
 
-    def show_headline(self, summary: Mapping[str, Any]) -> None:
+    def show_headline(self, summary: Mapping[str, Any], communities: pd.DataFrame | None = None) -> None:
         """The mayor's headline figures as a two-column table."""
         from .headline import headline_rows
 
-        rows = headline_rows(summary, self.params)
+        names = dict(zip(communities["community_id"], communities["name"])) if communities is not None else {}
+        rows = headline_rows(summary, self.params, names)
         self.show_table(pd.DataFrame(rows, columns=["metric", "value"]),
                         columns={"metric": "col.metric", "value": "col.value"})
 
@@ -270,8 +271,23 @@ def table_html(df: pd.DataFrame, language: str, columns: Mapping[str, str] | Non
             shown[col] = ["—" if v is None or (isinstance(v, float) and v != v) else v for v in shown[col]]
     more = len(shown) - max_rows
     shown = shown.head(max_rows)
-    body = shown.to_html(index=False, escape=True, na_rep=labels.t("common.missing", language),
-                         formatters=_formatters(shown, decimals), border=0, classes="propilas-table")
+    fmt = _formatters(shown, decimals)
+    missing = labels.t("common.missing", language)
+    e = html.escape
+    head = "".join(f"<th class='{'num' if c in fmt else 'txt'}'>{e(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for rec in shown.itertuples(index=False):
+        cells = []
+        for c, v in zip(shown.columns, rec):
+            if c in fmt:
+                text = missing if v is None or pd.isna(v) else fmt[c](v)
+                cells.append(f"<td class='num'>{e(text)}</td>")
+            else:
+                text = missing if v is None or (isinstance(v, float) and v != v) else str(v)
+                cells.append(f"<td class='txt'>{e(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    body = (f"<table class='propilas-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
     if more > 0:
         body += f"<p><em>{html.escape(labels.t('common.more_rows', language, n=more))}</em></p>"
     return body

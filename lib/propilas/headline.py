@@ -16,8 +16,11 @@ def _money(x: Any) -> str:
     return "—" if x is None else f"S/ {x:,.0f}"
 
 
-def headline_rows(summary: Mapping[str, Any], params: DistrictParams) -> list[tuple[str, str]]:
+def headline_rows(summary: Mapping[str, Any], params: DistrictParams,
+                  names: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """`names` maps community ids to names, so the mayor reads names, not codes."""
     lang = params.language
+    names = names or {}
     by_class = summary.get("systems_by_class", {})
     never = t("headline.not_met", lang, horizon=params.horizon_year)
     return [
@@ -36,5 +39,5 @@ def headline_rows(summary: Mapping[str, Any], params: DistrictParams) -> list[tu
         (t("headline.funding_gap", lang), _money(summary["funding_gap_pen"])),
         (t("headline.water_year", lang), str(summary["water_target_year"] or never)),
         (t("headline.sanitation_year", lang), str(summary["sanitation_target_year"] or never)),
-        (t("headline.top", lang), ", ".join(summary.get("top_priority_names") or summary["top_priorities"])),
+        (t("headline.top", lang), ", ".join(names.get(c, c) for c in summary["top_priorities"])),
     ]

@@ -17,8 +17,10 @@ CSS = """
 <style>
 body { max-width: 1100px; margin: 0 auto; }
 .propilas-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
-.propilas-table th { background: #eef3f7; text-align: left; padding: 4px 8px; border-bottom: 2px solid #9bb; }
+.propilas-table th { background: #eef3f7; padding: 4px 8px; border-bottom: 2px solid #9bb; vertical-align: bottom; }
 .propilas-table td { padding: 3px 8px; border-bottom: 1px solid #dde; }
+.propilas-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.propilas-table .txt { text-align: left; }
 .propilas-table tr:nth-child(even) td { background: #fafcfd; }
 .propilas-toc { background: #f5f8fa; border: 1px solid #dde; padding: 0.6em 1.2em; margin: 1em 0; }
 details.provenance { font-size: 0.85em; border-top: 1px solid #ccc; margin-top: 2em; padding-top: 0.5em; }

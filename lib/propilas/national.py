@@ -630,3 +630,19 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.set_defaults(func=cmd_national)
     return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m propilas.national [--out DIR] ...`: the same as `propilas national` (before it is wired)."""
+    parser = argparse.ArgumentParser(prog="propilas")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["national", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return int(args.func(args) or 0)
+    except PropilasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

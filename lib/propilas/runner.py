@@ -211,7 +211,11 @@ def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], re
     from .tableio import atomic_write_text
 
     try:
-        nb = pm.parameterize.parameterize_notebook(nbformat.read(src, as_version=4), parameters)
+        nb = nbformat.read(src, as_version=4)
+        for cell in nb.cells:
+            cell.metadata["tags"] = cell.metadata.get("tags", [])
+        nb.metadata["papermill"] = {}
+        nb = pm.parameterize.parameterize_notebook(nb, parameters)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(
             f"<div style='border:2px solid #c62828;padding:8px'><strong>FAILED / FALLÓ:</strong> "
             f"{html.escape(reason)}</div>"))
