@@ -8,6 +8,7 @@ files exist.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -19,13 +20,18 @@ from propilas.runner import RunConfig
 
 pytestmark = pytest.mark.e2e
 FIX = ROOT / "tests" / "fixtures"
+COPY: dict = {}
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    cfg = RunConfig.create(ROOT, out, params_dir=FIX / "params", data_dir=FIX / "data")
+    src = tmp_path_factory.mktemp("src")
+    shutil.copytree(FIX / "params", src / "params")
+    shutil.copytree(FIX / "data", src / "data")
+    cfg = RunConfig.create(ROOT, out, params_dir=src / "params", data_dir=src / "data")
     manifest = run_batch(["fixture"], cfg, workers=1, show_progress=False)
+    COPY["src"] = src  # the last test edits this copy of the inputs, never tests/fixtures
     return out, manifest
 
 
@@ -136,10 +142,21 @@ def test_plan_invariants_and_summary(run):
     assert comp.loc[0, "district"] == "fixture" and comp.loc[0, "water_basic_or_better_pct"] == 58.1
 
 
-def test_unchanged_rerun_is_cached(run):
+def test_unchanged_rerun_is_cached_and_a_data_change_reruns_only_what_it_affects(run):
     out, _ = run
-    cfg = RunConfig.create(ROOT, out, params_dir=FIX / "params", data_dir=FIX / "data")
+    src = COPY["src"]
+    cfg = RunConfig.create(ROOT, out, params_dir=src / "params", data_dir=src / "data")
     manifest = run_batch(["fixture"], cfg, workers=1, show_progress=False)
     stages = manifest["districts"]["fixture"]["stages"]
     assert {v["status"] for v in stages.values()} == {"cached"}
     assert manifest["comparison"]["status"] == "cached"
+    # S4 runs 5 h/day instead of 4: still continuity score 1, so sustainability does not change
+    systems = src / "data" / "fixture" / "water_systems.csv"
+    systems.write_text(systems.read_text().replace(",4,insufficient,", ",5,insufficient,"))
+    manifest = run_batch(["fixture"], cfg, workers=1, show_progress=False)
+    stages = manifest["districts"]["fixture"]["stages"]
+    assert stages["00_profile"]["status"] == "ok"  # its input file changed
+    assert stages["02_sustainability"]["status"] == "ok"  # reads the changed water_systems table
+    assert stages["05_investment_plan"]["status"] == "cached"  # none of its inputs changed
+    sus = table(out, "sustainability").set_index("system_id")
+    assert sus.loc["S4", "continuity"] == 1

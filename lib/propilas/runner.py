@@ -197,7 +197,11 @@ def _failure_reason(exc: BaseException) -> str:
         first = str(evalue).strip().splitlines()
         return f"{ename}: {first[0] if first else ''}"[:500] + (" …" if len(first) > 1 else "")
     if name in ("CellTimeoutError", "TimeoutError"):
-        return f"cell timed out ({exc})"[:500]
+        import re
+
+        m = re.search(r"after (\d+) seconds", str(exc))
+        secs = f" after {m.group(1)} s" if m else ""
+        return f"cell timed out{secs} (limit: run.cell_timeout_s in params); the notebook shows the cell"
     if name == "DeadKernelError":
         return f"kernel died: {exc}"[:500]
     return f"{name}: {exc}"[:500]
