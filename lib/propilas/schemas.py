@@ -59,6 +59,16 @@ def _hh(name: str, en: str, es: str, nullable: bool = False) -> Column:
     return Column(name, "int", en, es, nullable=nullable, min=0, unit="households")
 
 
+# Both tables end with optional coordinates and the row's source (real or illustrative).
+_LOCATION_AND_SOURCE: tuple[Column, ...] = (
+    Column("latitude", "float", "Latitude (decimal degrees)", "Latitud (grados decimales)",
+           required=False, min=-90, max=90, unit="deg"),
+    Column("longitude", "float", "Longitude (decimal degrees)", "Longitud (grados decimales)",
+           required=False, min=-180, max=180, unit="deg"),
+    Column("source", "text", "Where the row comes from: SIASAR 2015, survey YYYY or illustrative",
+           "Origen de la fila: SIASAR 2015, survey AAAA o illustrative", nullable=False),
+)
+
 COMMUNITIES: tuple[Column, ...] = (
     Column("community_id", "id", "Unique community code (letters, digits, - or _)",
            "Código único de la comunidad (letras, dígitos, - o _)", nullable=False),
@@ -99,12 +109,7 @@ COMMUNITIES: tuple[Column, ...] = (
            "Existe una JASS en la comunidad"),
     Column("counterpart_committed", "yesno", "Community committed a counterpart (labour, cash)",
            "La comunidad comprometió contrapartida (mano de obra, aporte)"),
-    Column("latitude", "float", "Latitude (decimal degrees)", "Latitud (grados decimales)",
-           required=False, min=-90, max=90, unit="deg"),
-    Column("longitude", "float", "Longitude (decimal degrees)", "Longitud (grados decimales)",
-           required=False, min=-180, max=180, unit="deg"),
-    Column("source", "text", "Where the row comes from: SIASAR 2015, survey YYYY or illustrative",
-           "Origen de la fila: SIASAR 2015, survey AAAA o illustrative", nullable=False),
+    *_LOCATION_AND_SOURCE,
 )
 
 WATER_SYSTEMS: tuple[Column, ...] = (
@@ -150,12 +155,7 @@ WATER_SYSTEMS: tuple[Column, ...] = (
     Column("trained_operator", "yesno", "Has a trained operator", "Tiene operador capacitado"),
     Column("reservoir_cleanings_per_year", "float", "Reservoir cleanings per year",
            "Limpiezas del reservorio al año", min=0, max=365, unit="1/year"),
-    Column("latitude", "float", "Latitude (decimal degrees)", "Latitud (grados decimales)",
-           required=False, min=-90, max=90, unit="deg"),
-    Column("longitude", "float", "Longitude (decimal degrees)", "Longitud (grados decimales)",
-           required=False, min=-180, max=180, unit="deg"),
-    Column("source", "text", "Where the row comes from: SIASAR 2015, survey YYYY or illustrative",
-           "Origen de la fila: SIASAR 2015, survey AAAA o illustrative", nullable=False),
+    *_LOCATION_AND_SOURCE,
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {
