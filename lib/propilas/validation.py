@@ -28,6 +28,8 @@ from .tableio import (
 )
 
 TABLES = ("communities", "water_systems")
+# Persons per household outside this range is possible but rare in rural Peru (INEI 2017: ~3.5-4.5).
+PPH_PLAUSIBLE = (2.0, 10.0)
 
 
 @dataclass
@@ -142,6 +144,10 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
             if pd.notna(pop) and pd.notna(hh) and hh > pop:
                 out.append(Problem("error", cf, int(row), "households", int(hh),
                                    f"more households than persons (population {int(pop)})", cs))
+            elif pd.notna(pop) and pd.notna(hh) and hh > 0 and not PPH_PLAUSIBLE[0] <= pop / hh <= PPH_PLAUSIBLE[1]:
+                out.append(Problem("warning", cf, int(row), "population", int(pop),
+                                   f"{pop / hh:.2f} persons per household (households {int(hh)}): outside "
+                                   f"{PPH_PLAUSIBLE[0]:g}-{PPH_PLAUSIBLE[1]:g}; check both figures", cs))
             for group, cols in (("water", schemas.WATER_COUNT_COLUMNS), ("sanitation", schemas.SANITATION_COUNT_COLUMNS)):
                 vals = [r[c] for c in cols if c in comm.columns]
                 known = [v for v in vals if pd.notna(v)]
@@ -161,6 +167,13 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
             if pd.isna(r["water_round_trip_min"]) and any(pd.notna(v) and v > 0 for v in piped_nonpiped):
                 out.append(Problem("warning", cf, int(row), "water_round_trip_min", "",
                                    "empty: public-tap and protected-source households cannot be put on a rung", cs))
+    if len(comm) >= 5:
+        total = comm["population"].sum()
+        for row, r in comm.iterrows():
+            if pd.notna(r["population"]) and total > 0 and r["population"] > 0.5 * total:
+                out.append(Problem("warning", cf, int(row), "population", int(r["population"]),
+                                   f"one community holds {100 * r['population'] / total:.0f} % of the plan's "
+                                   "population: check it is a rural community and not the district or a typo", cs))
     if not sys.empty:
         known_comm = set(comm["community_id"]) if not comm.empty else set()
         this_year = _dt.date.today().year
@@ -227,6 +240,21 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -
     return tables, problems, paths
 
 
+def _params_warnings(params: DistrictParams, path: Path) -> list[Problem]:
+    """Placeholders left by `propilas new` (census of 1, ubigeo 000000, TODO text) are flagged."""
+    out = []
+    for year, pop in params.census_known.items():
+        if pop < 50:
+            out.append(Problem("warning", str(path), None, f"census.{year}", pop,
+                               "looks like a placeholder: enter the INEI census population"))
+    if params.ubigeo == "000000":
+        out.append(Problem("warning", str(path), None, "ubigeo", params.ubigeo,
+                           "placeholder: enter the district's 6-digit INEI ubigeo"))
+    if "TODO" in params.name or (params.workshop and "TODO" in params.workshop.vision):
+        out.append(Problem("warning", str(path), None, "workshop", "TODO", "fill the TODO placeholders"))
+    return out
+
+
 def _outside(path: Path, base: Path) -> str | None:
     """A data folder (or a file in it) that resolves outside its parent is refused: a symlink must
     not make a run read, or later write beside, files elsewhere on the machine."""
@@ -249,6 +277,8 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
     except ParamsError as e:
         inputs.problems.append(Problem("error", str(params_file), None, None, None, str(e)))
     inputs.files.append(params_file)
+    if inputs.params is not None:
+        inputs.problems += _params_warnings(inputs.params, params_file)
     folder = Path(data_dir) / district
     outside = _outside(folder, Path(data_dir))
     if outside:
