@@ -230,3 +230,15 @@ def test_mdg_view_before_mdg_year_and_unclassified_excluded():
     # unclassified S3 excluded from the A/B share: still 1 of 2 = 50 %, flagged
     assert t.loc["systems_ab", "base_pct"] == pytest.approx(50.0)
     assert "unclassified_excluded:1" in t.loc["systems_ab", "flags"]
+
+
+def test_sanitation_not_surveyed_gives_no_served_figure_never_zero():
+    """SIASAR communities have no sanitation counts: served and gap indicator are empty, not 0."""
+    import pandas as pd
+
+    from propilas.gaps import SANITATION_RUNGS, ladder_households
+
+    ladder = pd.DataFrame({"community_id": ["c1"] * 5, "rung": list(SANITATION_RUNGS),
+                           "households": [float("nan")] * 5, "population": [float("nan")] * 5})
+    wide = ladder_households(ladder, SANITATION_RUNGS)
+    assert wide.loc["c1"].isna().all()

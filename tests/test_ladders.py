@@ -184,7 +184,9 @@ def test_district_ladder_sums_and_propagates_uncomputed():
     w, _ = water(comm, systems(dict(community_id="a")))
     s = sanitation_ladder(comm)
     d = district_ladder(w, s)
-    assert list(d.columns) == ["service", "rung", "households", "population", "share_pct"]
+    assert list(d.columns) == ["service", "rung", "households", "population", "share_pct",
+                               "population_covered_pct"]
+    assert (d["population_covered_pct"] == 100).all()
     dw = d[d.service == "water"].set_index("rung")
     # a: 20 hh SM (100 persons); b: pph 3, 10 basic (30 persons), 10 surface (30) -> total 160
     assert dw.loc["safely_managed", "population"] == 100
@@ -194,6 +196,23 @@ def test_district_ladder_sums_and_propagates_uncomputed():
     ds = d[d.service == "sanitation"].set_index("rung")
     assert math.isnan(ds.loc["safely_managed", "population"])  # not given anywhere
     assert ds.loc["basic", "population"] == 130 and ds.loc["open", "population"] == 30
+
+
+def test_district_ladder_over_surveyed_communities_says_how_much_it_covers():
+    # b has no sanitation survey (SIASAR-like): the district sanitation ladder covers a only
+    comm = communities(dict(community_id="a", population=100, households=20, hh_san_improved_private=15,
+                            hh_san_open=5),
+                       dict(community_id="b", population=60, households=20, hh_san_improved_private=np.nan,
+                            hh_san_improved_shared=np.nan, hh_san_unimproved=np.nan, hh_san_open=np.nan))
+    w, _ = water(comm, systems(dict(community_id="a")))
+    d = district_ladder(w, sanitation_ladder(comm))
+    ds = d[d.service == "sanitation"].set_index("rung")
+    # covered: 100 of 160 persons = 62.5 %; basic 15 hh x 5 = 75 persons of 100 = 75 %
+    assert ds.loc["basic", "population_covered_pct"] == pytest.approx(62.5)
+    assert ds.loc["basic", "share_pct"] == pytest.approx(75)
+    assert ds.loc["open", "population"] == pytest.approx(25)
+    dw = d[d.service == "water"].set_index("rung")
+    assert dw.loc["basic", "population_covered_pct"] == pytest.approx(100)
 
 
 # ---- sum checks ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ C1 (1+1)/2 = 1.0, C2 (1+0)/2 = 0.5, C3 (0+1)/2 = 0.5; total gap C3 93.8 > C1 87.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import nbformat
@@ -185,6 +184,22 @@ def test_charts_have_titles(fixture_district):
     assert fig2.axes[0].get_title(loc="left") == "Cobertura proyectada frente a la meta"
 
 
+def test_widget_callbacks_replace_the_output_widget_content(fixture_district):
+    import ipywidgets as widgets
+
+    params, tables = fixture_district
+    out = widgets.Output()
+    lessons.show_ranking(tables, params, only("poverty"), out=out)
+    first = len(out.outputs)
+    assert any("image/png" in o["data"] for o in out.outputs)
+    lessons.show_ranking(tables, params, params.prioritisation.weights, out=out)
+    assert len(out.outputs) == first  # replaced, not appended
+    out2 = widgets.Output()
+    lessons.show_plan(tables, params, 0.5, 0.9, out=out2)
+    assert any("image/png" in o["data"] for o in out2.outputs)
+    assert any("text/html" in o["data"] for o in out2.outputs)
+
+
 # ---------------------------------------------------------------------------- notebooks
 def test_lessons_have_one_parameters_cell_and_no_outputs():
     for name in ("weights.ipynb", "budget.ipynb"):
@@ -202,18 +217,22 @@ def test_lessons_have_one_parameters_cell_and_no_outputs():
 @pytest.mark.parametrize("name,district", [("weights.ipynb", "fixture"), ("budget.ipynb", "fixture"),
                                            ("weights.ipynb", "tacabamba"), ("budget.ipynb", "tacabamba")])
 def test_lesson_runs_headless(tmp_path, name, district):
-    import papermill as pm
+    """papermill in a subprocess (one process per notebook, as `propilas run` workers): several
+    widget notebooks executed from one pytest process were seen to stall for minutes."""
+    import subprocess
+    import sys
 
-    from propilas.runner import _ipc_kernel_manager  # IPC sockets, as `propilas run` (TCP kernels can hang)
+    import yaml
 
     folder = ROOT / "notebooks" / "lessons"
     params = ({"district": "fixture", "params_dir": str(FIX_PARAMS), "data_dir": str(FIX_DATA),
                "out_dir": str(tmp_path / "outputs"), "language": "en"} if district == "fixture"
               else {"district": "tacabamba", "out_dir": str(tmp_path / "outputs")})
     out = tmp_path / name
-    pm.execute_notebook(str(folder / name), str(out), parameters=params, kernel_name="propilas",
-                        cwd=str(folder), progress_bar=False, execution_timeout=240,
-                        kernel_manager_class=_ipc_kernel_manager())
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(folder / name), str(out), "-k", "propilas",
+                           "--cwd", str(folder), "-y", yaml.safe_dump(params), "--no-progress-bar",
+                           "--execution-timeout", "240"], capture_output=True, text=True, timeout=290)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]

@@ -113,6 +113,33 @@ def test_in_memory_district_equals_the_scaffolded_files(tmp_path, few):
     assert " ".join(summary["top_priorities"]) == row["top_priorities"]
 
 
+def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path):
+    """check_inputs reports what `propilas validate` reports on the scaffolded CSV, row numbers included."""
+    from propilas.scaffold import scaffold_from_siasar
+    from propilas.siasar import default_files, load_siasar_cached
+    from propilas.validation import load_inputs
+
+    bad = "CAJAMARCA,CAJABAMBA,CAJABAMBA"  # a SIASAR system at altitude 36,678 m
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params" / "defaults.yaml", tmp_path / "params" / "defaults.yaml")
+    scaffold_from_siasar(tmp_path, "cajabamba", bad, siasar_df=load_siasar_cached(default_files(ROOT)))
+    found = load_inputs("cajabamba", tmp_path / "params", tmp_path / "data")
+    state = national._load_state(ROOT, None, "es")
+    row = state.divisions.set_index("division").loc[bad].copy()
+    row["division"] = bad
+    comm, ws, params = national.district_from_siasar(row, state.groups[bad], state.defaults, "es")
+    mine = national.check_inputs(comm, ws, params)
+    tables = [p for p in found.problems if p.file in ("communities.csv", "water_systems.csv")]  # not params notes
+    assert [str(p) for p in mine] == [str(p) for p in tables]
+    assert any(p.severity == "error" and p.column == "altitude_m" for p in mine)
+    comparison, per = national.national_tables([bad], root=ROOT)
+    rec = per["cajamarca_cajabamba_cajabamba"]
+    assert rec["status"] == "failed" and rec["failure_kind"] == national.FAILURE_INPUTS
+    assert "altitude_m" in rec["reason"] and "row " in rec["reason"]
+    _, per = national.national_tables([bad], root=ROOT, validate=False)  # exploring only
+    assert per["cajamarca_cajabamba_cajabamba"]["status"] == "ok"
+
+
 def test_compute_district_gives_every_registry_table_and_names_a_failing_stage(monkeypatch):
     from propilas.stages import sustainability
     from propilas.validation import load_inputs

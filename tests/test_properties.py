@@ -156,14 +156,17 @@ def test_any_valid_inventory_keeps_the_method_invariants(case):
             assert known.notna().all() and known.sum() == pytest.approx(100, abs=1e-6), cid
         else:
             assert g["share_pct"].isna().all(), cid  # not surveyed: empty, never 0
+    # district ladders cover the communities whose ladder is computed and say how much that is
     d = t["ladder_district"]
     for service, g in d.groupby("service"):
         known = g[~((service == "sanitation") & (g["rung"] == "safely_managed"))]["share_pct"]
-        complete = not no_trip if service == "water" else len(surveyed_san) == len(comms)
-        if complete:
+        covered = g["population_covered_pct"].iloc[0]
+        if covered > 0:
             assert known.notna().all() and known.sum() == pytest.approx(100, abs=1e-6), (service, g)
         else:
-            assert known.isna().any(), (service, g)  # uncomputable district share: empty, never 0
+            assert known.isna().all(), (service, g)  # nothing computable: empty, never 0
+        complete = not no_trip if service == "water" else len(surveyed_san) == len(comms)
+        assert (covered == pytest.approx(100)) == complete, (service, covered)
 
     # 3. schedule within budget: per year and source, and funded items paid once in full
     plan, cost = t["investment_plan"], t["cost_by_year"]
@@ -181,5 +184,9 @@ def test_any_valid_inventory_keeps_the_method_invariants(case):
     # 4. trajectory: coverage within 0-100 %, served population never decreases
     for _, tr in t["trajectory"].groupby("service"):
         tr = tr.sort_values("year")
+        if tr["population_served"].isna().any():  # no community's base computable: empty, never 0
+            assert tr["population_served"].isna().all() and tr["coverage_pct"].isna().all()
+            continue
+        assert (tr["population_covered_pct"] > 0).all() and (tr["population_covered_pct"] <= 100 + 1e-9).all()
         assert ((tr["coverage_pct"] >= -1e-9) & (tr["coverage_pct"] <= 100 + 1e-9)).all()
         assert (np.diff(tr["population_served"].to_numpy()) >= -1e-9).all()

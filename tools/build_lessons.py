@@ -101,11 +101,16 @@ sliders = {c: widgets.FloatSlider(value=round(params.prioritisation.weights[c], 
            for c in CRITERIA}
 
 
-def update(**weights):
-    lessons.show_ranking(tables, params, weights)
+out = widgets.Output()
 
 
-out = widgets.interactive_output(update, sliders)
+def update(change=None):
+    lessons.show_ranking(tables, params, {c: s.value for c, s in sliders.items()}, out=out)
+
+
+for s in sliders.values():
+    s.observe(update, names="value")
+update()
 display(widgets.VBox(list(sliders.values())), out)'''),
     md("""
 ## 2. What to discuss
@@ -173,11 +178,16 @@ sanitation_target = widgets.Dropdown(options=[(f"{100 * v:.0f} %", v) for v in o
                                      value=round(params.targets.sanitation, 2), description="Sanitation target")
 
 
-def update(multiplier, sanitation_target):
-    lessons.show_plan(tables, params, multiplier, sanitation_target, reference=reference)
+out = widgets.Output()
 
 
-out = widgets.interactive_output(update, {"multiplier": multiplier, "sanitation_target": sanitation_target})
+def update(change=None):
+    lessons.show_plan(tables, params, multiplier.value, sanitation_target.value, reference=reference, out=out)
+
+
+multiplier.observe(update, names="value")
+sanitation_target.observe(update, names="value")
+update()
 display(widgets.HBox([multiplier, sanitation_target]), out)'''),
     md("""
 ## 2. What to discuss

@@ -134,7 +134,11 @@ shares of households instead of population (we use population: households × per
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
 ctx.write(result)
-ctx.narrate("nb.diagnosis.headline", **ctx.ladder_headline(result["water_ladder"], result["sanitation_ladder"]))''',
+ctx.narrate("nb.diagnosis.headline", **ctx.ladder_headline(result["water_ladder"], result["sanitation_ladder"]))
+covered = result["ladder_district"].groupby("service")["population_covered_pct"].first()
+for service, pct in covered.items():
+    if pct < 99.95:
+        ctx.narrate("nb.diagnosis.coverage_note", service=ctx.t(f"service.{service}").lower(), pct=pct)''',
              ),
         md("""**Reading the ladder.** Each bar is 100 % of a community's population. Grey hatched segments are
 rungs that could not be computed from the data — never shown as zero."""),

@@ -111,7 +111,11 @@ for service, row in ty[ty["target_pct"].notna()].iterrows():
                     horizon_year=p.horizon_year, cov=row["coverage_horizon_pct"])''', ),
             code('''source = ctx.source_note()
 ctx.show_figure(charts.investment_by_year(result["cost_by_year"], p.budget.sources, ctx.lang, source))
-ctx.show_figure(charts.coverage_trajectory(result["trajectory"], result["target_years"], ctx.lang, source))'''),
+ctx.show_figure(charts.coverage_trajectory(result["trajectory"], result["target_years"], ctx.lang, source))
+covered = result["trajectory"].groupby("service")["population_covered_pct"].first()
+for service, pct in covered.items():
+    if pct == pct and pct < 99.95:
+        ctx.narrate("nb.diagnosis.coverage_note", service=ctx.t(f"service.{service}").lower(), pct=pct)'''),
             code('''ctx.show_table(ctx.with_names(plan, inputs["communities"]),
                columns={"year": "col.year", "community": "col.community", "system_id": "col.system_id",
                         "intervention": "col.intervention", "source": "col.source", "cost_pen": "col.cost_pen",

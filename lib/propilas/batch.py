@@ -165,6 +165,11 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
 
 
+def unchanged(results: list[StageResult]) -> bool:
+    """Every stage served from the cache: the district's derived files need no rebuilding."""
+    return len(results) == len(STAGES) and all(r.status == CACHED for r in results)
+
+
 def export_workbooks(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]]) -> None:
     """tables.xlsx per completed district (consultants work in Excel); removed for a failed one."""
     from .excel_export import export_tables_xlsx
@@ -172,6 +177,8 @@ def export_workbooks(cfg: RunConfig, districts: list[str], results: dict[str, li
 
     for d in districts:
         path = district_dir(cfg.out_dir, d) / "tables.xlsx"
+        if unchanged(results[d]) and path.exists():
+            continue
         if completed(results[d]):
             export_tables_xlsx(cfg.out_dir, d, cfg.language or load_params(d, cfg.params_dir).language)
         else:
@@ -186,6 +193,8 @@ def write_district_report(cfg: RunConfig, district: str, results: list[StageResu
 
     d = district_dir(cfg.out_dir, district)
     report = d / "report.html"
+    if unchanged(results) and report.exists():
+        return  # built from exactly these notebooks by an earlier run
     if not completed(results):
         report.unlink(missing_ok=True)
         return

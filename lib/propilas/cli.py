@@ -101,10 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="districts, stages and the state of their outputs")
     ls.add_argument("--out", type=Path)
     ls.set_defaults(func=cmd_list)
-    from . import diff, scaffold
+    from . import diff, national, scaffold
 
     scaffold.register(sub)
     diff.register(sub)
+    national.register(sub)
     return p
 
 

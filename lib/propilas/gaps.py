@@ -39,10 +39,10 @@ def ladder_households(ladder: pd.DataFrame, rungs: tuple[str, ...]) -> pd.DataFr
 
     A rung not reported for a community (e.g. sanitation safely_managed not computed) stays NaN.
     """
-    wide = ladder.pivot_table(index="community_id", columns="rung", values="households",
-                              aggfunc="sum", dropna=False)
+    # sum(min_count=1): a rung with no known households stays NaN (pivot_table's sum gives 0)
+    wide = (ladder.groupby(["community_id", "rung"], sort=False)["households"].sum(min_count=1)
+            .unstack("rung"))
     wide = wide.reindex(columns=list(rungs))
-    # pivot_table turns an all-NaN group into NaN already; keep it so.
     wide.index = wide.index.astype(object)
     wide.columns.name = None
     return wide.astype(float)

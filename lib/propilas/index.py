@@ -41,6 +41,8 @@ def write_index(out_dir: Path, manifest: dict[str, Any]) -> Path:
     comp_link = ("<a href='comparison.html'>comparison.html</a> · <a href='comparison.csv'>comparison.csv</a>"
                  if (out_dir / "comparison.html").exists() and comp["status"] in ("ok", "cached")
                  else e(f"{comp['status']}: {comp.get('reason', '')}"))
+    national = (" · <a href='national/national.html'>nacional / national (SIASAR)</a>"
+                if (out_dir / "national" / "national.html").exists() else "")
     cv = manifest["code_version"]
     page = f"""<!DOCTYPE html>
 <html lang="es"><head><meta charset="utf-8"><title>PROPILAS — report set {e(manifest['run_id'])}</title>
@@ -53,7 +55,7 @@ thead th {{ background: #eef3f7; font-size: 0.85em; }} small {{ color: #555; }}
 <p>Ejecución / run <code>{e(manifest['run_id'])}</code> · {e(manifest['started_utc'])} ·
 código / code <code>{e(str(cv['commit'])[:12])}</code>{' (modificado / dirty)' if cv.get('dirty') else ''} ·
 <a href="manifest.json">manifest.json</a></p>
-<h2>Comparación / comparison</h2><p>{comp_link}</p>
+<h2>Comparación / comparison</h2><p>{comp_link}{national}</p>
 <h2>Distritos × etapas / districts × stages</h2>
 <table><thead><tr><th>distrito / district</th>{head}<th>informe / report</th><th>estado / status</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>

@@ -202,18 +202,33 @@ def sanitation_ladder(communities: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows)
 
 
-def district_ladder(water: pd.DataFrame, sanitation: pd.DataFrame) -> pd.DataFrame:
-    """ladder_district: service, rung, households, population, share_pct (of district population).
+def computed_communities(ladder: pd.DataFrame, service: str) -> pd.Index:
+    """Communities whose ladder could be computed: every rung known (sanitation's optional
+    safely_managed rung excepted, since `basic` then holds all improved private households)."""
+    required = [r for r in (WATER_RUNGS if service == "water" else SANITATION_RUNGS)
+                if not (service == "sanitation" and r == "safely_managed")]
+    part = ladder[ladder["rung"].isin(required)]
+    known = part.groupby("community_id", sort=False)["population"].apply(lambda s: bool(s.notna().all()))
+    return pd.Index(known[known].index, dtype=object)
 
-    A rung is summed over communities only when every community has it: one NaN makes the
-    district value NaN (a partial sum would read as a district figure but silently undercount).
-    The denominator is Σ community population, so shares are comparable with the communities'.
+
+def district_ladder(water: pd.DataFrame, sanitation: pd.DataFrame) -> pd.DataFrame:
+    """ladder_district: service, rung, households, population, share_pct, population_covered_pct.
+
+    Sums run over the communities whose ladder could be computed (e.g. SIASAR communities have
+    no sanitation survey); `population_covered_pct` says what share of the communities'
+    population that is, so a figure over part of the district is never read as the whole. A
+    rung unknown in one of those communities (sanitation safely managed without its optional
+    column) stays NaN. Shares are of the covered population.
     """
     rows = []
     for service, ladder, rungs in (("water", water, WATER_RUNGS), ("sanitation", sanitation, SANITATION_RUNGS)):
-        total = float(ladder.drop_duplicates("community_id")["community_population"].sum())
+        everyone = float(ladder.drop_duplicates("community_id")["community_population"].sum())
+        ok = ladder[ladder["community_id"].isin(computed_communities(ladder, service))]
+        total = float(ok.drop_duplicates("community_id")["community_population"].sum())
+        covered = 100.0 * total / everyone if everyone > 0 else np.nan
         for rung in rungs:
-            part = ladder[ladder["rung"] == rung]
+            part = ok[ok["rung"] == rung]
             if part.empty:
                 hh = pop = np.nan
             else:
@@ -221,9 +236,10 @@ def district_ladder(water: pd.DataFrame, sanitation: pd.DataFrame) -> pd.DataFra
                 pop = float(part["population"].sum()) if part["population"].notna().all() else np.nan
             share = 100.0 * pop / total if total > 0 and not np.isnan(pop) else np.nan
             rows.append({"service": service, "rung": rung, "households": hh, "population": pop,
-                         "share_pct": share})
-    df = pd.DataFrame(rows, columns=["service", "rung", "households", "population", "share_pct"])
-    for col in ("households", "population", "share_pct"):
+                         "share_pct": share, "population_covered_pct": covered})
+    df = pd.DataFrame(rows, columns=["service", "rung", "households", "population", "share_pct",
+                                     "population_covered_pct"])
+    for col in ("households", "population", "share_pct", "population_covered_pct"):
         df[col] = df[col].astype(float)
     return df
 

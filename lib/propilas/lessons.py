@@ -374,13 +374,43 @@ def weights_table(sliders: Mapping[str, float], params: DistrictParams) -> pd.Da
     })
 
 
-def show_ranking(tables: Mapping[str, Any], params: DistrictParams, sliders: Mapping[str, float],
-                 max_rows: int = 25) -> RankingResult:
-    """Display the weights used, the robustness verdict, the ranking table and chart."""
-    from IPython.display import HTML, Markdown, display
+def _figure_image(fig: Figure):
+    """A chart as an embedded PNG (the same rendering as the stage reports)."""
+    import io
 
-    from .context import show_figure
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return Image(data=buf.getvalue(), format="png")
+
+
+def _displayer(out: Any | None):
+    """display() into the cell, or, for a widget callback, into the ipywidgets Output `out`.
+
+    Why not `with out:`: that capture context makes the headless executor (nbclient) emulate
+    the widget, which was seen to stall papermill runs for minutes; setting the Output's
+    `outputs` state is a plain widget-state update and renders the same in JupyterLab.
+    """
+    if out is None:
+        from IPython.display import display
+
+        return display
+    out.outputs = ()
+    return out.append_display_data
+
+
+def show_ranking(tables: Mapping[str, Any], params: DistrictParams, sliders: Mapping[str, float],
+                 max_rows: int = 25, out: Any | None = None) -> RankingResult:
+    """Display the weights used, the robustness verdict, the ranking table and chart (in the
+    cell, or in the ipywidgets Output `out`)."""
+    from IPython.display import HTML, Markdown
+
     from .labels import t
+
+    display = _displayer(out)
 
     lang = params.language
     result = ranking_with_weights(tables, params, sliders)
@@ -401,8 +431,8 @@ def show_ranking(tables: Mapping[str, Any], params: DistrictParams, sliders: Map
         shown[text("base_rank", lang)] = [_fmt(v) for v in tab["base_rank"]]
         shown[text("change", lang)] = [("+" if v > 0 else "") + _fmt(v) for v in tab["change"]]
     display(HTML(_html_table(shown)))
-    show_figure(ranking_chart(result, tables.get("priorities"), lang, chart_source(params, tables),
-                              tables.get("communities"), max_communities=max_rows))
+    display(_figure_image(ranking_chart(result, tables.get("priorities"), lang, chart_source(params, tables),
+                                        tables.get("communities"), max_communities=max_rows)))
     return result
 
 
@@ -425,12 +455,13 @@ def plan_summary_table(result: PlanResult, language: str) -> pd.DataFrame:
 
 
 def show_plan(tables: Mapping[str, Any], params: DistrictParams, multiplier: float,
-              sanitation_target: float | None, reference: PlanResult | None = None) -> PlanResult:
-    """Display the envelope used, the target-year summary and the trajectory chart."""
-    from IPython.display import HTML, Markdown, display
+              sanitation_target: float | None, reference: PlanResult | None = None,
+              out: Any | None = None) -> PlanResult:
+    """Display the envelope used, the target-year summary and the trajectory chart (in the
+    cell, or in the ipywidgets Output `out`)."""
+    from IPython.display import HTML, Markdown
 
-    from .context import show_figure
-
+    display = _displayer(out)
     lang = params.language
     result = plan_with_envelope(tables, params, multiplier, sanitation_target)
     env = result.params.budget.envelope_for(params.base_year + 1)
@@ -439,5 +470,5 @@ def show_plan(tables: Mapping[str, Any], params: DistrictParams, multiplier: flo
     display(Markdown(text("envelope_line", lang, year=params.base_year + 1, total=_fmt(sum(env.values())), parts=parts, m=multiplier,
                           base=_fmt(sum(base.values())))))
     display(HTML(_html_table(plan_summary_table(result, lang))))
-    show_figure(trajectory_chart(result, reference, lang, chart_source(params, tables)))
+    display(_figure_image(trajectory_chart(result, reference, lang, chart_source(params, tables))))
     return result

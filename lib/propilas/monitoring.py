@@ -51,6 +51,11 @@ def _share(ladder: pd.DataFrame, rungs: tuple[str, ...]) -> float:
     Sanitation's safely_managed rung is NaN where not surveyed and `basic` then holds every
     improved private household, so leaving NaN out counts each person exactly once.
     """
+    if "community_id" in ladder.columns and "rung" in ladder.columns:
+        from .ladders import computed_communities
+
+        service = "sanitation" if "open" in set(ladder["rung"].astype(str)) else "water"
+        ladder = ladder[ladder["community_id"].isin(computed_communities(ladder, service))]
     pop = pd.to_numeric(ladder["population"], errors="coerce")
     total = pop.sum(min_count=1)
     if pd.isna(total) or total <= 0:

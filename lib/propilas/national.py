@@ -53,6 +53,7 @@ NEED_RANK = "need_rank"
 NEED_TOP = 20
 FAILURE_NO_INVENTORY = "no_inventory"
 FAILURE_PARAMS = "params"
+FAILURE_INPUTS = "input_errors"
 Progress = Callable[[int, int], None]
 
 
@@ -105,6 +106,19 @@ def water_basic_or_better_population(ladder_district: pd.DataFrame) -> float:
     return float(pop.sum()) if pop.notna().any() else float("nan")
 
 
+def check_inputs(communities: pd.DataFrame, water_systems: pd.DataFrame, params: DistrictParams | None
+                 ) -> list[Any]:
+    """The problems `propilas validate` would report for these tables written as CSV (same range,
+    id and cross-table rules; rows numbered as in the CSV: header = 1, first record = 2).
+
+    A district the notebook run would refuse (an input error) must not get figures here either:
+    e.g. SIASAR records with more households than persons, or an altitude of 36,678 m.
+    """
+    from .validation import check_tables
+
+    return check_tables(communities, water_systems, params)
+
+
 # ---------------------------------------------------------------------------------------------
 # districts of the SIASAR exports
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +142,7 @@ class _State:
     groups: dict[str, pd.DataFrame]  # division → its SIASAR system rows
     defaults: dict[str, Any]
     language: str
+    validate: bool = True
 
 
 _STATE: _State | None = None
@@ -195,6 +210,10 @@ class _BadParams(PropilasError):
     pass
 
 
+class _InputErrors(PropilasError):
+    pass
+
+
 def _summary_row(summary: Mapping[str, Any], tables: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(summary)
     row["water_basic_or_better_population"] = water_basic_or_better_population(tables["ladder_district"])
@@ -214,13 +233,25 @@ def _run_division(i: int) -> dict[str, Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # 860 districts × pandas notices would bury the progress line
             comm, ws, params = district_from_siasar(drow, st.groups[ident["division"]], st.defaults, st.language)
-            tables = compute_district(comm, ws, params)
+            validation = None
+            if st.validate:
+                from .tableio import problems_frame
+
+                problems = check_inputs(comm, ws, params)
+                errors = [p for p in problems if p.severity == "error"]
+                if errors:
+                    raise _InputErrors(f"{len(errors)} input error(s) as `propilas validate` reports them; "
+                                       f"first: {errors[0]}")
+                validation = problems_frame(problems)
+            tables = compute_district(comm, ws, params, validation=validation)
         row = _summary_row(tables["summary.json"], tables)
         del tables
         row.update(ident, status=OK, reason="", failure_kind="")
         row["name"] = params.name
     except _NoInventory as exc:
         row = dict(ident, status=FAILED, reason=str(exc), failure_kind=FAILURE_NO_INVENTORY)
+    except _InputErrors as exc:
+        row = dict(ident, status=FAILED, reason=str(exc)[:500], failure_kind=FAILURE_INPUTS)
     except _BadParams as exc:
         row = dict(ident, status=FAILED, reason=str(exc).splitlines()[0][:500], failure_kind=FAILURE_PARAMS)
     except StageError as exc:
@@ -233,13 +264,13 @@ def _run_division(i: int) -> dict[str, Any]:
     return row
 
 
-def _init_worker(root: str, files: tuple[str, ...] | None, language: str) -> None:
-    _load_state(Path(root), files, language)
+def _init_worker(root: str, files: tuple[str, ...] | None, language: str, validate: bool) -> None:
+    _load_state(Path(root), files, language).validate = validate
 
 
 def national_tables(divisions: list[str] | None = None, language: str = "es", workers: int = 1, *,
                     root: Path | str | None = None, files: Iterable[Path] | None = None,
-                    limit: int | None = None, progress: Progress | None = None
+                    limit: int | None = None, progress: Progress | None = None, validate: bool = True
                     ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
     """Plan every SIASAR district in memory; returns (comparison, per_district).
 
@@ -250,12 +281,15 @@ def national_tables(divisions: list[str] | None = None, language: str = "es", wo
     water_basic_or_better_population, seconds, and `need_rank` (see `need_ranking`).
     `per_district`: district id → its small record (identity, status, reason, seconds).
     `workers` > 1 runs districts in that many processes (fork where available).
+    `validate`: apply the input rules of `propilas validate` (default) and fail a district with
+    input errors, as the notebook run would; False plans it anyway (for exploring the data only).
     """
     from .siasar import normalise_division, project_root
 
     root_p = Path(root).resolve() if root else project_root()
     fkey = tuple(str(Path(f).resolve()) for f in files) if files else None
     state = _load_state(root_p, fkey, language)
+    state.validate = validate
     divs = state.divisions
     if divisions is not None:
         norm = divs["division"].map(normalise_division)
@@ -280,7 +314,7 @@ def national_tables(divisions: list[str] | None = None, language: str = "es", wo
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         chunk = max(1, min(16, total // (workers * 8) or 1))
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(str(root_p), fkey, language)) as pool:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(str(root_p), fkey, language, validate)) as pool:
             for n, row in enumerate(pool.imap_unordered(_run_division, index, chunksize=chunk), 1):
                 rows.append(row)
                 if progress:
@@ -506,7 +540,8 @@ def write_national_report(out_dir: Path | str, comparison: pd.DataFrame,
     kinds = (fails.groupby("failure_kind").agg(districts=("district", "size"), example=("reason", "first"))
              .reset_index().sort_values("districts", ascending=False) if not fails.empty else
              pd.DataFrame(columns=["failure_kind", "districts", "example"]))
-    kinds["failure_kind"] = [_t(f"national.kind.{k}", L) if k in (FAILURE_NO_INVENTORY, FAILURE_PARAMS) else k
+    kinds["failure_kind"] = [_t(f"national.kind.{k}", L) if k in (FAILURE_NO_INVENTORY, FAILURE_PARAMS, FAILURE_INPUTS)
+                             else k
                              for k in kinds["failure_kind"]]
 
     n_all, n_ok, n_fail = len(comparison), len(done), len(fails)

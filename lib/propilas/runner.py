@@ -230,7 +230,6 @@ def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], re
 
 def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str, Any], kernel: str,
               timeout: int, shared: "_KernelPool | None" = None) -> StageResult:
-    from .htmlexport import export_html
     from .provenance import hash_files
 
     ddir = district_dir(cfg.out_dir, district)
@@ -243,6 +242,8 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         rec = cache.load_record(ddir, stage.name) or {}
         return StageResult(district, stage.name, CACHED, 0.0, "unchanged inputs, parameters and code",
                            input_hashes, rec.get("outputs", {}))
+    from .htmlexport import export_html  # nbconvert is only imported when a stage really runs
+
     clear_stage(cfg, district, stage)
     t0 = time.perf_counter()
     parameters = {"district": district, "params_data": params_data, "params_dir": str(cfg.params_dir),

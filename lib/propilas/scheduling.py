@@ -28,7 +28,7 @@ PLAN_COLUMNS: list[str] = [
 ]
 COST_COLUMNS: list[str] = ["year", "source", "envelope_pen", "spent_pen", "remaining_pen"]
 TRAJECTORY_COLUMNS: list[str] = ["year", "service", "population", "population_served",
-                                 "coverage_pct"]
+                                 "coverage_pct", "population_covered_pct"]
 TARGET_YEAR_COLUMNS: list[str] = ["service", "target_pct", "year_met", "coverage_horizon_pct",
                                   "funding_gap_pen", "funding_gap_total_pen", "unpriced_items"]
 
@@ -137,7 +137,10 @@ def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd
     population_served(y) = Σ_c min(cap_c, served_base_c + Σ served_gain of c's items funded in a
     year < y), cap_c = max over years of P_c, so it never decreases; coverage_pct = 100 ×
     served / population, capped at 100 (it may fall as population grows). An item with an
-    unknown served_gain adds nothing. A community with unknown served_base makes the total NaN.
+    unknown served_gain adds nothing. Communities whose served_base is unknown (e.g. SIASAR
+    communities, not surveyed for sanitation) are left out of both served and population, and
+    `population_covered_pct` says which share of the population the figures cover (as in the
+    district ladder); with none known the figures are NaN, never 0.
     """
     years = params.years
     pop = population.pivot_table(index="community_id", columns="year", values="population",
@@ -153,18 +156,21 @@ def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd
     rows = []
     for service in ("water", "sanitation"):
         g = gaps[gaps["service"] == service].set_index("community_id")["served_base"].astype(float)
-        communities = pop.index
-        base = g.reindex(communities)
+        base_all = g.reindex(pop.index)
+        communities = base_all.index[base_all.notna()]
+        base = base_all.reindex(communities)
         its = items[items["service"] == service]
         for y in years:
             gain = its[its["funded_year"] < y].groupby("community_id")["served_gain"].sum()
             gain = gain.reindex(communities).fillna(0.0)
-            served_c = np.minimum(cap, base + gain)
-            served = float(served_c.sum(skipna=False))
-            p = float(pop[y].sum(skipna=False))
+            served_c = np.minimum(cap.reindex(communities), base + gain)
+            served = float(served_c.sum(min_count=1))
+            p = float(pop.loc[communities, y].sum(min_count=1))
+            everyone = float(pop[y].sum())
             cov = min(100.0, 100.0 * served / p) if p > 0 and not math.isnan(served) else np.nan
             rows.append({"year": y, "service": service, "population": p,
-                         "population_served": served, "coverage_pct": cov})
+                         "population_served": served, "coverage_pct": cov,
+                         "population_covered_pct": 100.0 * p / everyone if everyone > 0 and p == p else np.nan})
     out = pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
     out["service"] = out["service"].astype(object)
     out["year"] = out["year"].astype("int64")

@@ -106,6 +106,18 @@ def _target_year(target_years: pd.DataFrame | None, service: str) -> tuple[int |
     return (_int_or_none(r.get("year_met")), r.get("coverage_horizon_pct"), r.get("funding_gap_pen"))
 
 
+def _covered(ladder: pd.DataFrame, service: str) -> float:
+    """Share (%) of the communities' population over which a ladder share is computed."""
+    from .ladders import computed_communities
+
+    if "community_population" in ladder.columns:
+        pops = ladder.drop_duplicates("community_id").set_index("community_id")["community_population"].astype(float)
+    else:
+        pops = ladder.groupby("community_id")["population"].sum(min_count=1).astype(float)
+    total = pops.sum()
+    return 100.0 * pops.reindex(computed_communities(ladder, service)).sum() / total if total > 0 else float("nan")
+
+
 def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) -> dict[str, Any]:
     """Headline figures of one district (CONTRACT.md's summary.json keys and more).
 
@@ -152,7 +164,7 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
     gaps = inputs.get("gaps")
     gap_people = {}
     for service in ("water", "sanitation"):
-        gap_people[service] = (float(gaps.loc[gaps["service"].astype(str).eq(service), "gap"].sum())
+        gap_people[service] = (float(gaps.loc[gaps["service"].astype(str).eq(service), "gap"].sum(min_count=1))
                                if gaps is not None and len(gaps) else None)
     sheets = inputs.get("project_sheets")
     sources, illus = _sources(inputs)
@@ -173,6 +185,8 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
         "population_horizon": _int_or_none(pop_horizon),
         "water_basic_or_better_pct": round_half_up(ind["water_basic_or_better_pct"]),
         "sanitation_basic_or_better_pct": round_half_up(ind["sanitation_basic_or_better_pct"]),
+        "water_population_covered_pct": round_half_up(_covered(inputs["water_ladder"], "water")),
+        "sanitation_population_covered_pct": round_half_up(_covered(inputs["sanitation_ladder"], "sanitation")),
         "water_safely_managed_pct": round_half_up(ind["water_safely_managed_pct"]),
         "water_target_pct": round_half_up(100 * params.targets.water),
         "sanitation_target_pct": round_half_up(100 * params.targets.sanitation),

@@ -188,7 +188,7 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
                 out.append(Problem("error", sf, int(row), "year_built", int(yb),
                                    f"year in the future (after {this_year})", ss))
             served, cpop = r["population_served"], pop_by_comm.get(cid)
-            if pd.notna(served) and cpop is not None and served > cpop:
+            if pd.notna(served) and cpop is not None and served > cpop + 1e-6:
                 out.append(Problem("warning", sf, int(row), "population_served", served,
                                    f"more than the community's population ({int(cpop)})", ss))
             if r["chlorination"] is False and pd.notna(r["residual_chlorine_mg_l"]) and r["residual_chlorine_mg_l"] > 0:
@@ -209,6 +209,18 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
         if msg:
             out.append(Problem("warning", cf, None, "population", int(comm["population"].sum()), msg, cs))
     return out
+
+
+def check_tables(communities: pd.DataFrame, water_systems: pd.DataFrame, params: DistrictParams | None,
+                 files: dict[str, str] | None = None) -> list[Problem]:
+    """Value and cross-table rules on canonical tables already in memory (e.g. built from SIASAR),
+    the same as `load_inputs` applies after reading files; rows numbered as in a CSV (header = 1)."""
+    comm = communities.set_axis(range(2, len(communities) + 2))
+    ws = water_systems.set_axis(range(2, len(water_systems) + 2))
+    files = files or {"communities": "communities.csv", "water_systems": "water_systems.csv"}
+    problems = _schema_problems(comm, "communities", files["communities"], None)
+    problems += _schema_problems(ws, "water_systems", files["water_systems"], None)
+    return problems + _row_rules(comm, ws, files, params, {})
 
 
 def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -> tuple[dict[str, pd.DataFrame], list[Problem], list[Path]]:
