@@ -9,6 +9,8 @@ from the two output folders, so two runs made on different machines can be compa
 
 from __future__ import annotations
 
+from .labels import t as _labels_t
+
 import argparse
 import ast
 import html
@@ -25,32 +27,6 @@ PARAM_FILES = ("params.json", "params_used.json", "params.yaml", "params_used.ya
 PROFILE_NOTEBOOK = "00_profile.ipynb"
 DEFAULT_TOP_K = 5
 
-_TEXT = {
-    "title": ("Diferencias entre corridas: {district}", "Differences between runs: {district}"),
-    "runs": ("A: {a}\nB: {b}", "A: {a}\nB: {b}"),
-    "inputs": ("Archivos de entrada", "Input files"),
-    "params": ("Parámetros", "Parameters"),
-    "headline": ("Cifras principales (summary.json)", "Headline figures (summary.json)"),
-    "other": ("Otros valores del resumen", "Other summary values"),
-    "ranking": ("Priorización (priorities.csv)", "Prioritisation (priorities.csv)"),
-    "tables": ("Tablas de salida que cambiaron", "Output tables that changed"),
-    "none": ("sin cambios", "no changes"),
-    "changed": ("cambió", "changed"),
-    "added": ("nuevo", "added"),
-    "removed": ("eliminado", "removed"),
-    "entered": ("entran al grupo prioritario (top {k})", "enter the priority group (top {k})"),
-    "left": ("salen del grupo prioritario (top {k})", "leave the priority group (top {k})"),
-    "rank_changed": ("cambian de puesto", "change rank"),
-    "only_a": ("solo en A", "only in A"),
-    "only_b": ("solo en B", "only in B"),
-    "notes": ("Notas", "Notes"),
-    "code": ("versión del código", "code version"),
-    "same": ("Sin diferencias en entradas, parámetros, cifras ni ranking.",
-             "No differences in inputs, parameters, figures or ranking."),
-    "key": ("clave", "key"), "old": ("A", "A"), "new": ("B", "B"), "delta": ("diferencia", "delta"),
-    "community": ("comunidad", "community"), "rank": ("puesto", "rank"), "file": ("archivo", "file"),
-    "status": ("estado", "status"),
-}
 
 
 class DiffError(PropilasError):
@@ -58,9 +34,7 @@ class DiffError(PropilasError):
 
 
 def _t(key: str, language: str, **fmt: Any) -> str:
-    es, en = _TEXT[key]
-    text = es if language == "es" else en
-    return text.format(**fmt) if fmt else text
+    return _labels_t("diff." + key, language, **fmt)
 
 
 # --------------------------------------------------------------------------- reading a run

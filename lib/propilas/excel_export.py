@@ -8,6 +8,8 @@ flattened to key/value rows. It is rebuilt from the CSVs, so it can never disagr
 
 from __future__ import annotations
 
+from .labels import t as _labels_t
+
 import io
 import json
 import math
@@ -21,28 +23,10 @@ from .registry import STAGES, producer
 from .tableio import atomic_write_bytes
 
 MAX_SHEET = 31
-_TEXT = {
-    "title": ("Tablas del distrito {district}", "Tables of district {district}"),
-    "run": ("Corrida (run id)", "Run id"),
-    "started": ("Inicio (UTC)", "Started (UTC)"),
-    "code": ("Versión del código", "Code version"),
-    "no_run": ("(sin outputs/manifest.json)", "(no outputs/manifest.json)"),
-    "note": ("Copia de tables/*.csv; celda vacía = valor no calculable. Porcentajes 0-100, montos en soles (PEN).",
-             "Copy of tables/*.csv; empty cell = value that cannot be computed. Percentages 0-100, money in soles (PEN)."),
-    "sheet": ("hoja", "sheet"),
-    "file": ("archivo", "file"),
-    "stage": ("etapa que la escribe", "stage that writes it"),
-    "rows": ("filas", "rows"),
-    "key": ("clave", "key"),
-    "value": ("valor", "value"),
-    "summary_file": ("resumen (summary.json)", "headline figures (summary.json)"),
-}
 
 
 def _t(key: str, language: str, **fmt: Any) -> str:
-    es, en = _TEXT[key]
-    text = es if language == "es" else en
-    return text.format(**fmt) if fmt else text
+    return _labels_t("xlsx." + key, language, **fmt)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:

@@ -10,6 +10,8 @@ functions return.
 
 from __future__ import annotations
 
+from .labels import t as _labels_t
+
 import importlib
 import math
 from dataclasses import dataclass, field
@@ -29,52 +31,9 @@ LESSON_STAGES: tuple[str, ...] = ("00", "01", "02", "03", "04")
 # Stages whose result depends on the sanitation target (gaps -> criteria -> ranking -> plan).
 TARGET_DEPENDENT: tuple[str, ...] = ("03", "04", "05")
 
-# Chart and table strings of the lessons (the report catalogue in text/*.yaml is for the stage
-# reports; these are only seen in the training notebooks). Both languages, like every report.
-_TEXT: dict[str, dict[str, str]] = {
-    "ranking_title": {"es": "Ranking con los pesos elegidos", "en": "Ranking with the chosen weights"},
-    "score_axis": {"es": "Puntaje (0–1) — etiqueta: probabilidad de quedar entre los {k} primeros",
-                   "en": "Score (0–1) — label: probability of staying in the top {k}"},
-    "moved": {"es": "▲/▼ = puestos ganados/perdidos frente a los pesos del distrito",
-              "en": "▲/▼ = places gained/lost against the district's weights"},
-    "trajectory_title": {"es": "Cobertura proyectada frente a la meta",
-                         "en": "Projected coverage against the target"},
-    "coverage_axis": {"es": "Cobertura básica o mejor (% de la población)",
-                      "en": "Basic-or-better coverage (% of population)"},
-    "year": {"es": "Año", "en": "Year"},
-    "reference": {"es": "{service}: plan del distrito (referencia)", "en": "{service}: district plan (reference)"},
-    "scenario": {"es": "{service}: este escenario", "en": "{service}: this scenario"},
-    "target": {"es": "meta de {service}", "en": "{service} target"},
-    "weights_title": {"es": "Pesos usados (los deslizadores se re-normalizan para sumar 1)",
-                      "en": "Weights used (the sliders are renormalised to sum to 1)"},
-    "criterion": {"es": "Criterio", "en": "Criterion"},
-    "slider": {"es": "Deslizador", "en": "Slider"},
-    "weight": {"es": "Peso usado (%)", "en": "Weight used (%)"},
-    "district_weight": {"es": "Peso del distrito (%)", "en": "District weight (%)"},
-    "base_rank": {"es": "Prioridad con los pesos del distrito", "en": "Rank with the district's weights"},
-    "change": {"es": "Cambio (+ = sube)", "en": "Change (+ = moves up)"},
-    "robustness": {"es": "Mediana de la correlación de Spearman con el orden de estos pesos: **{rho}** (frágil si < {rho_min}). "
-                         "Menor probabilidad de seguir entre los {k} primeros, entre los {k} primeros: **{pmin}** "
-                         "(frágil si < {p_min}); {draws} sorteos de pesos. **{verdict}.**",
-                   "en": "Median Spearman correlation with the ranking under these weights: **{rho}** (fragile if < {rho_min}). "
-                         "Lowest probability of staying in the top {k}, among the top {k}: **{pmin}** "
-                         "(fragile if < {p_min}); {draws} weight draws. **{verdict}.**"},
-    "envelope_line": {"es": "Envolvente del año {year}: {total} soles ({parts}) = {m:g} × la del distrito ({base} soles). "
-                            "Montos ilustrativos.",
-                      "en": "Envelope of {year}: {total} soles ({parts}) = {m:g} × the district's ({base} soles). "
-                            "Illustrative amounts."},
-    "not_met": {"es": "no se alcanza", "en": "not met"},
-    "items_funded": {"es": "Proyectos financiados", "en": "Items funded"},
-    "items_unfunded": {"es": "Proyectos sin financiar", "en": "Items unfunded"},
-    "invested": {"es": "Invertido (S/)", "en": "Invested (S/)"},
-    "coverage_horizon": {"es": "Cobertura al horizonte (%)", "en": "Coverage at the horizon (%)"},
-    "effects": {"es": "Los efectos cuentan desde el año siguiente al financiamiento; envolvente × {m:g}",
-                "en": "Effects count from the year after funding; envelope × {m:g}"},
-}
-
-
 def text(key: str, language: str, **fmt: Any) -> str:
-    s = _TEXT[key][language]
+    """Lesson strings live in text/lessons.yaml with every other report string."""
+    s = _labels_t("lesson." + key, language)
     return s.format(**fmt) if fmt else s
 
 
