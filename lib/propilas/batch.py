@@ -9,7 +9,6 @@ import os
 import queue
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -59,17 +58,42 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -
 
         th = threading.Thread(target=pump, daemon=True)
         th.start()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futs = {pool.submit(_worker, d, cfg, q): d for d in districts}
-            for fut in as_completed(futs):
-                d = futs[fut]
+        done_q = manager.Queue()
+        pending = list(districts)
+        running: dict[str, mp.process.BaseProcess] = {}
+
+        def collect(block: bool) -> None:
+            nonlocal done_districts
+            while True:
                 try:
-                    results[d] = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its district only
-                    results[d] = [StageResult(d, STAGES[0].name, FAILED, reason=f"worker crashed: {exc}")] + [
-                        StageResult(d, s.name, NOT_RUN, reason="earlier stage failed") for s in STAGES[1:]]
+                    d, res = done_q.get(timeout=0.1) if block else done_q.get_nowait()
+                except queue.Empty:
+                    return
+                results[d] = res
                 done_districts += 1
                 bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
+                block = False
+
+        # One fresh forked process per district: memory stays flat however many districts run
+        # (a long-lived worker accumulated ~20 MB per district), and a crash fails one district.
+        while pending or running:
+            while pending and len(running) < workers:
+                d = pending.pop(0)
+                proc = ctx.Process(target=_worker, args=(d, cfg, q, done_q), name=f"propilas-{d}")
+                proc.start()
+                running[d] = proc
+            collect(block=True)
+            for d, proc in list(running.items()):
+                if proc.is_alive():
+                    continue
+                proc.join()
+                del running[d]
+                collect(block=False)
+                if d not in results:
+                    results[d] = [StageResult(d, STAGES[0].name, FAILED,
+                                              reason=f"worker process died (exit code {proc.exitcode})")] + [
+                        StageResult(d, st.name, NOT_RUN, reason="earlier stage failed") for st in STAGES[1:]]
+                    done_districts += 1
         time.sleep(0.15)
         stop.set()
         th.join()
@@ -77,8 +101,8 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -
     return results
 
 
-def _worker(district: str, cfg: RunConfig, q) -> list[StageResult]:
-    return run_district(district, cfg, lambda d, s, st: q.put((d, s, st)))
+def _worker(district: str, cfg: RunConfig, q, done_q) -> None:
+    done_q.put((district, run_district(district, cfg, lambda d, s, st: q.put((d, s, st)))))
 
 
 def _run_dask(districts: list[str], cfg: RunConfig, address: str, show: bool) -> dict[str, list[StageResult]]:
