@@ -36,13 +36,16 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -
         bar.update(1)
         bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
 
-    if workers <= 1 or len(districts) <= 1:
+    from .runner import district_is_fresh, preload_execution_modules
+
+    if workers <= 1 or len(districts) <= 1 or all(district_is_fresh(cfg, d) for d in districts):
         for d in districts:
             results[d] = run_district(d, cfg, on_event)
             done_districts += 1
             bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
         bar.close()
         return results
+    preload_execution_modules()
     ctx = mp.get_context("fork")
     with ctx.Manager() as manager:
         q = manager.Queue()

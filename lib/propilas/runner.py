@@ -228,6 +228,42 @@ def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], re
         pass
 
 
+def stage_is_fresh(cfg: RunConfig, district: str, stage: Stage, key: str) -> bool:
+    nb_out, html_out = notebook_paths(cfg, district, stage)
+    return (not cfg.force and nb_out.exists() and html_out.exists()
+            and cache.is_fresh(district_dir(cfg.out_dir, district), stage.name, key))
+
+
+def district_is_fresh(cfg: RunConfig, district: str) -> bool:
+    """Every stage of the district would be served from the cache (nothing to execute)."""
+    from .params import load_params
+
+    if cfg.force:
+        return False
+    try:
+        params = load_params(district, cfg.params_dir)
+    except PropilasError:
+        return False
+    if cfg.language:
+        params = params.model_copy(update={"language": cfg.language})
+    params_data = params.model_dump(mode="json")
+    for st in STAGES:
+        inputs = data_files(cfg, district, st) + upstream_files(cfg, district, st)
+        if not stage_is_fresh(cfg, district, st, cache.stage_key(cfg.notebooks_dir / st.notebook, params_data, inputs)):
+            return False
+    return True
+
+
+def preload_execution_modules() -> None:
+    """Import papermill and nbconvert (and build the HTML exporter) once in the parent, so the
+    process forked for each district inherits them instead of importing them again."""
+    import papermill  # noqa: F401
+
+    from .htmlexport import _exporter
+
+    _exporter()
+
+
 def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str, Any], kernel: str,
               timeout: int, shared: "_KernelPool | None" = None) -> StageResult:
     from .provenance import hash_files
@@ -238,7 +274,7 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
     key = cache.stage_key(src, params_data, inputs)
     nb_out, html_out = notebook_paths(cfg, district, stage)
     input_hashes = hash_files(inputs, cfg.root)
-    if not cfg.force and nb_out.exists() and html_out.exists() and cache.is_fresh(ddir, stage.name, key):
+    if stage_is_fresh(cfg, district, stage, key):
         rec = cache.load_record(ddir, stage.name) or {}
         return StageResult(district, stage.name, CACHED, 0.0, "unchanged inputs, parameters and code",
                            input_hashes, rec.get("outputs", {}))
