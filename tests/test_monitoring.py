@@ -100,7 +100,10 @@ def cost_by_year() -> pd.DataFrame:
 
 def test_annual_targets():
     tg = annual_targets({"systems_ab_pct": 50.0}, trajectory(), cost_by_year(), P)
-    assert tg["water_basic_or_better_pct"][2015] == 55.0 and tg["water_basic_or_better_pct"][2020] == 80.0
+    # the trajectory (plan measure: working A/B systems) sets the water_served targets; the JMP
+    # basic-or-better share has another definition and gets no target
+    assert tg["water_served_pct"][2015] == 55.0 and tg["water_served_pct"][2020] == 80.0
+    assert all(math.isnan(v) for v in tg["water_basic_or_better_pct"].values())
     assert tg["sanitation_basic_or_better_pct"][2030] == 50.0
     # linear 50 -> 80 over 2015..2030: 2020 = 50 + 30 * 5/15 = 60
     assert tg["systems_ab_pct"][2015] == 50.0
@@ -122,7 +125,7 @@ def test_systems_ab_target_when_baseline_already_meets_goal_or_missing():
 
 def stub_round(communities, water_systems):
     # what the lead's stage-1/2 runner would return for the 2018 inventory
-    return {"water_basic_or_better_pct": 76.0, "sanitation_basic_or_better_pct": 40.0,
+    return {"water_served_pct": 76.0, "water_basic_or_better_pct": 90.0, "sanitation_basic_or_better_pct": 40.0,
             "systems_ab_pct": 28.0, "water_safely_managed_pct": 12.0, "mean_sustainability_index": 2.9}
 
 
@@ -136,14 +139,14 @@ def test_monitoring_table_with_round():
                                    stub_round)
     assert warnings == []
     assert list(m.columns) == ["indicator", "year", "target", "actual", "ratio", "light", "unit"]
-    assert len(m) == len(INDICATORS) * 16                     # 6 indicators x 2015..2030
+    assert len(m) == len(INDICATORS) * 16                     # 7 indicators x 2015..2030
     r = m.set_index(["indicator", "year"])
     # baseline row: actual from base tables, target = trajectory base
-    assert r.loc[("water_basic_or_better_pct", 2015), "actual"] == pytest.approx(55.0)
-    assert r.loc[("water_basic_or_better_pct", 2015), "light"] == "green"   # 55/55 = 1
+    assert r.loc[("water_served_pct", 2015), "actual"] == pytest.approx(55.0)
+    assert r.loc[("water_served_pct", 2015), "light"] == "green"   # 55/55 = 1
     # 2018: water 76/80 = 0.95 exactly -> green; sanitation 40/50 = 0.80 -> amber
-    assert r.loc[("water_basic_or_better_pct", 2018), "ratio"] == 0.95
-    assert r.loc[("water_basic_or_better_pct", 2018), "light"] == "green"
+    assert r.loc[("water_served_pct", 2018), "ratio"] == 0.95
+    assert r.loc[("water_served_pct", 2018), "light"] == "green"
     assert r.loc[("sanitation_basic_or_better_pct", 2018), "light"] == "amber"
     # systems A/B target 2018 = 50 + 30*3/15 = 56; 28/56 = 0.5 -> red
     assert r.loc[("systems_ab_pct", 2018), "target"] == pytest.approx(56.0)
@@ -157,7 +160,7 @@ def test_monitoring_table_with_round():
     assert math.isnan(r.loc[("cumulative_investment_pen", 2018), "actual"])
     assert r.loc[("cumulative_investment_pen", 2018), "light"] is None
     # years without a round: targets only
-    assert math.isnan(r.loc[("water_basic_or_better_pct", 2019), "actual"])
+    assert math.isnan(r.loc[("water_served_pct", 2019), "actual"])
 
 
 def test_rounds_outside_range_ignored_with_warning_and_boundaries_kept():
@@ -166,9 +169,9 @@ def test_rounds_outside_range_ignored_with_warning_and_boundaries_kept():
     assert len(warnings) == 2                                  # 2015 (= base) and 2031 (> horizon)
     assert "2015" in warnings[0] and "2031" in warnings[1]
     r = m.set_index(["indicator", "year"])
-    assert r.loc[("water_basic_or_better_pct", 2016), "actual"] == 76.0   # base+1 kept
-    assert r.loc[("water_basic_or_better_pct", 2030), "actual"] == 76.0   # horizon kept
-    assert r.loc[("water_basic_or_better_pct", 2015), "actual"] == pytest.approx(55.0)  # baseline not replaced
+    assert r.loc[("water_served_pct", 2016), "actual"] == 76.0   # base+1 kept
+    assert r.loc[("water_served_pct", 2030), "actual"] == 76.0   # horizon kept
+    assert r.loc[("water_served_pct", 2015), "actual"] == pytest.approx(55.0)  # baseline not replaced
 
 
 def test_rounds_without_function_raise():
@@ -181,12 +184,12 @@ def test_stage_no_rounds_and_chart(recwarn):
     out = stage.compute({"water_ladder": water(), "sanitation_ladder": sanitation(), "sustainability": sus(),
                          "trajectory": trajectory(), "cost_by_year": cost_by_year(), "rounds": {}}, P)
     m = out["monitoring"]
-    assert m["actual"].notna().sum() == 6                      # baseline only (5 status indicators + cum 0)
+    assert m["actual"].notna().sum() == 7                      # baseline only (6 status indicators + cum 0)
     assert set(m.loc[m["actual"].notna(), "year"]) == {2015}
     from propilas.charts.monitoring import monitoring_chart
     import matplotlib.pyplot as plt
     fig = monitoring_chart(m, P)
-    assert len(fig.axes) == 6
+    assert len(fig.axes) >= 7
     plt.close(fig)
 
 

@@ -21,6 +21,7 @@ from .labels import t
 from .params import DistrictParams
 
 INDICATORS: tuple[str, ...] = (
+    "water_served_pct",
     "water_basic_or_better_pct",
     "water_safely_managed_pct",
     "sanitation_basic_or_better_pct",
@@ -29,6 +30,7 @@ INDICATORS: tuple[str, ...] = (
     "cumulative_investment_pen",
 )
 UNITS: dict[str, str] = {
+    "water_served_pct": "% population",
     "water_basic_or_better_pct": "% population",
     "water_safely_managed_pct": "% population",
     "sanitation_basic_or_better_pct": "% population",
@@ -126,8 +128,12 @@ def annual_targets(baseline: Mapping[str, float], trajectory: pd.DataFrame, cost
                    params: DistrictParams) -> dict[str, dict[int, float]]:
     """Target of every indicator for every year base … horizon.
 
-    - water/sanitation basic-or-better: the trajectory's coverage_pct (what the funded schedule
-      yields; a year absent from the trajectory has no target);
+    - water served (the plan's measure, stage 3: basic-or-better counting piped households only
+      on class A/B systems) and sanitation basic-or-better: the trajectory's coverage_pct (what
+      the funded schedule yields; a year absent from the trajectory has no target). The JMP
+      water basic-or-better share counts every piped household whatever its system's state, so
+      it is reported without a target: comparing it with the plan's trajectory would mix two
+      definitions;
     - systems A/B: linear from the baseline to `targets.systems_ab` × 100 at the horizon; when
       the baseline already meets the goal the target is the goal every year (keep, not fall);
     - cumulative investment: Σ spent_pen of all sources for years ≤ y (0 at the base year:
@@ -139,11 +145,11 @@ def annual_targets(baseline: Mapping[str, float], trajectory: pd.DataFrame, cost
     out: dict[str, dict[int, float]] = {k: {y: np.nan for y in years} for k in INDICATORS}
     tr = trajectory.copy()
     tr["year"] = tr["year"].astype(int)
-    for service in ("water", "sanitation"):
+    for service, indicator in (("water", "water_served_pct"), ("sanitation", "sanitation_basic_or_better_pct")):
         sub = tr.loc[tr["service"].astype(str).eq(service)].set_index("year")["coverage_pct"]
         for y in years:
             if y in sub.index:
-                out[f"{service}_basic_or_better_pct"][y] = float(sub.loc[y])
+                out[indicator][y] = float(sub.loc[y])
     b0 = baseline.get("systems_ab_pct", np.nan)
     goal = 100.0 * params.targets.systems_ab
     if b0 is not None and not pd.isna(b0):
@@ -174,6 +180,9 @@ def monitoring_table(water_ladder: pd.DataFrame, sanitation_ladder: pd.DataFrame
     warnings: list[str] = []
     baseline = indicators_from_tables(water_ladder, sanitation_ladder, sustainability)
     baseline["cumulative_investment_pen"] = 0.0
+    base_water = trajectory[(trajectory["service"].astype(str) == "water")
+                            & (trajectory["year"].astype(int) == params.base_year)]["coverage_pct"]
+    baseline["water_served_pct"] = float(base_water.iloc[0]) if len(base_water) else np.nan
     targets = annual_targets(baseline, trajectory, cost_by_year, params)
     actuals: dict[int, Mapping[str, float]] = {params.base_year: baseline}
     first, last = params.base_year + 1, params.horizon_year
