@@ -25,7 +25,8 @@ CONTRACT_KEYS = {
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pilot")
-    manifest = run_batch(["tacabamba", "utco"], RunConfig.create(ROOT, out), workers=2, show_progress=False)
+    manifest = run_batch(["tacabamba", "utco", "bambamarca"], RunConfig.create(ROOT, out), workers=2,
+                         show_progress=False)
     return out, manifest
 
 
@@ -67,10 +68,20 @@ def test_summary_json_has_every_contract_key_and_matches_tables(run):
     assert s["top_priorities"] == top
 
 
+def test_real_siasar_district_runs_end_to_end_with_partial_indices(run):
+    out, manifest = run
+    assert manifest["districts"]["bambamarca"]["status"] == "completed"
+    s = json.loads((out / "bambamarca" / "summary.json").read_text())
+    assert s["systems"] == 46 and s["partial_indices"] == 46  # SIASAR has no management or O&M data
+    assert s["sanitation_basic_or_better_pct"] is None  # not surveyed by SIASAR: empty, never 0
+    html = (out / "bambamarca" / "02_sustainability.html").read_text()
+    assert "CC BY 4.0" in html and "parcial" in html
+
+
 def test_comparison_has_one_row_per_completed_district(run):
     out, _ = run
     comp = pd.read_csv(out / "comparison.csv")
-    assert sorted(comp["district"]) == ["tacabamba", "utco"]
+    assert sorted(comp["district"]) == ["bambamarca", "tacabamba", "utco"]
     for d in ("tacabamba", "utco"):
         s = json.loads((out / d / "summary.json").read_text())
         row = comp.set_index("district").loc[d]
