@@ -190,7 +190,7 @@ def test_district_totals_are_sums():
     assert (s["served_base"], s["gap_indicator_pct"], s["gap"]) == pytest.approx((100, 37.5, 56))
 
 
-def test_district_total_nan_when_a_community_is_unknown():
+def test_district_total_covers_the_known_communities_when_one_is_unknown():
     inputs, params = fixture()
     wl = inputs["water_ladder"]
     inputs["water_ladder"] = wl[wl["community_id"] != "c2"]
@@ -200,7 +200,12 @@ def test_district_total_nan_when_a_community_is_unknown():
     row = g[(g["community_id"] == "c2") & (g["service"] == "water")].iloc[0]
     assert math.isnan(row["served_base"]) and "missing:water_ladder" in row["flags"]
     d = gap_indicators(g).set_index("service")
-    assert math.isnan(d.loc["water", "served_base"])
+    known = g[(g["service"] == "water") & (g["community_id"] != "c2")]
+    # c2 is left out of every column (not counted as served or unserved) and the share covered is stated
+    assert d.loc["water", "served_base"] == pytest.approx(known["served_base"].sum())
+    assert d.loc["water", "population_base"] == pytest.approx(known["population_base"].sum())
+    everyone = g.loc[g["service"] == "water", "population_base"].sum()
+    assert d.loc["water", "population_covered_pct"] == pytest.approx(100 * known["population_base"].sum() / everyone)
     assert d.loc["water", "flags"] == "missing_communities:1"
 
 

@@ -27,7 +27,10 @@ ctx.write(result)
 ind = result["gap_indicators"].set_index("service")
 ctx.narrate("nb.strategy.headline", wgap=ind.loc["water", "gap"], sgap=ind.loc["sanitation", "gap"],
             wind=ind.loc["water", "gap_indicator_pct"], sind=ind.loc["sanitation", "gap_indicator_pct"],
-            base_year=p.base_year, horizon_year=p.horizon_year)'''),
+            base_year=p.base_year, horizon_year=p.horizon_year)
+for service, pct in ind["population_covered_pct"].items():
+    if pct == pct and pct < 99.95:
+        ctx.narrate("nb.diagnosis.coverage_note", service=ctx.t(f"service.{service}").lower(), pct=pct)'''),
             code('''ctx.show_table(result["targets"], columns={"indicator": "col.indicator", "base_pct": "col.base_pct",
                "target_pct": "col.target_pct", "target_year": "col.target_year"}, codes={"indicator": "indicator"})
 ctx.show_table(result["gap_indicators"], columns={"service": "col.service", "population_base": "col.population_base",

@@ -235,8 +235,9 @@ def show_figure(fig) -> None:
 
 
 def _is_year_or_rank(name: str) -> bool:
-    low = name.lower()
-    return any(w in low for w in ("year", "año", "rank", "priorid", "priority", "sheet", "ficha"))
+    low = name.lower().strip()
+    return (low.startswith(("year", "año", "rank", "priorid", "priority", "sheet", "ficha"))
+            or low.endswith(("year", "rank")) or "_year" in low or "_rank" in low)
 
 
 def _formatters(df: pd.DataFrame, decimals: int) -> dict[str, Any]:

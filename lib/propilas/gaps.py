@@ -29,7 +29,7 @@ GAP_COLUMNS: list[str] = [
 ]
 GAP_INDICATOR_COLUMNS: list[str] = [
     "service", "population_base", "served_base", "without_service", "gap_indicator_pct",
-    "population_horizon", "gap", "flags",
+    "population_horizon", "gap", "population_covered_pct", "flags",
 ]
 TARGET_COLUMNS: list[str] = ["indicator", "base_pct", "target_pct", "target_year", "flags"]
 
@@ -150,22 +150,27 @@ def compute_gaps(communities: pd.DataFrame, water_systems: pd.DataFrame, populat
 def gap_indicators(gaps: pd.DataFrame) -> pd.DataFrame:
     """District totals: sums of the community rows (METHOD: "district totals are sums").
 
-    A community value that is NaN makes the district total NaN (never silently dropped) and the
-    row is flagged with the number of communities concerned.
+    Sums run over the communities whose served population is known (e.g. SIASAR communities
+    have no sanitation survey): the others are left out of every column, never counted as
+    served or unserved, the row is flagged with how many were left out, and
+    `population_covered_pct` says which share of the population the totals cover (as in the
+    district ladder). With none known every figure is NaN.
     """
     rows = []
+    cols = ["population_base", "served_base", "population_horizon", "gap"]
     for service in SERVICES:
         g = gaps[gaps["service"] == service]
-        tot = {k: float(g[k].sum(skipna=False)) for k in
-               ("population_base", "served_base", "population_horizon", "gap")}
+        known = g[g[cols].notna().all(axis=1)]
+        n_missing = len(g) - len(known)
+        tot = {k: float(known[k].sum(min_count=1)) for k in cols}
+        everyone = float(g["population_base"].sum(min_count=1))
         without = tot["population_base"] - tot["served_base"]
         pct = 100.0 * without / tot["population_base"] if tot["population_base"] > 0 else np.nan
-        n_missing = int(g[["population_base", "served_base", "population_horizon", "gap"]]
-                        .isna().any(axis=1).sum())
+        covered = 100.0 * tot["population_base"] / everyone if everyone > 0 and len(known) else np.nan
         rows.append({"service": service, "population_base": tot["population_base"],
                      "served_base": tot["served_base"], "without_service": without,
                      "gap_indicator_pct": pct, "population_horizon": tot["population_horizon"],
-                     "gap": tot["gap"],
+                     "gap": tot["gap"], "population_covered_pct": covered,
                      "flags": f"missing_communities:{n_missing}" if n_missing else ""})
     return pd.DataFrame(rows, columns=GAP_INDICATOR_COLUMNS)
 
