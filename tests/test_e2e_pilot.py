@@ -114,7 +114,7 @@ def test_monitoring_uses_follow_up_rounds(run):
     t0 = traj[(traj["service"] == "water") & (traj["year"] == 2015)]["coverage_pct"].iloc[0]
     assert base["actual"] == pytest.approx(t0) and base["target"] == pytest.approx(t0)
     jmp = mon[(mon["indicator"] == "water_basic_or_better_pct") & (mon["year"] == 2021)].iloc[0]
-    assert pd.isna(jmp["target"]) and jmp["light"] == "n/a"  # other definition: shown, not judged
+    assert pd.isna(jmp["target"]) and jmp["light"] == "not_applicable"  # other definition: shown, not judged
 
 
 def test_reports_render_in_headless_chromium(run):

@@ -68,8 +68,8 @@ def test_indicators_missing_values_are_nan_not_zero():
     (0.80, 80.0, "amber"),      # exactly amber -> amber
     (0.7999, 80.0, "red"),
     (1.3, 80.0, "green"),
-    (0.5, 0.0, "n/a"),          # target 0: not applicable
-    (NaN, NaN, "n/a"),          # no target
+    (0.5, 0.0, "not_applicable"),          # target 0: not applicable
+    (NaN, NaN, "not_applicable"),          # no target
     (NaN, 80.0, None),          # target but nothing measured
 ])
 def test_light_boundaries(ratio, target, expected):
@@ -152,10 +152,10 @@ def test_monitoring_table_with_round():
     assert r.loc[("systems_ab_pct", 2018), "target"] == pytest.approx(56.0)
     assert r.loc[("systems_ab_pct", 2018), "light"] == "red"
     # no target: n/a, but the actual is kept
-    assert r.loc[("mean_sustainability_index", 2018), "light"] == "n/a"
+    assert r.loc[("mean_sustainability_index", 2018), "light"] == "not_applicable"
     assert r.loc[("mean_sustainability_index", 2018), "actual"] == 2.9
     # base-year cumulative investment: target 0 -> n/a
-    assert r.loc[("cumulative_investment_pen", 2015), "light"] == "n/a"
+    assert r.loc[("cumulative_investment_pen", 2015), "light"] == "not_applicable"
     # a round brings no spending: no actual, no light
     assert math.isnan(r.loc[("cumulative_investment_pen", 2018), "actual"])
     assert r.loc[("cumulative_investment_pen", 2018), "light"] is None

@@ -7,7 +7,7 @@ achieve; systems in class A/B on a straight line to the horizon goal; cumulative
 from the planned spending) and, where a follow-up inventory exists, an actual value computed
 with the same stage-1/2 library as the baseline so the two are comparable.
 ratio = actual / target; green ≥ `monitoring.green`, amber ≥ `monitoring.amber`, red below.
-A target of 0 or without a value cannot be judged: light 'n/a'. No actual: light empty.
+A target of 0 or without a value cannot be judged: light 'not_applicable'. No actual: light empty.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ UNITS: dict[str, str] = {
     "cumulative_investment_pen": "PEN",
 }
 COLUMNS: tuple[str, ...] = ("indicator", "year", "target", "actual", "ratio", "light", "unit")
-LIGHTS: tuple[str, ...] = ("green", "amber", "red", "n/a")
+LIGHTS: tuple[str, ...] = ("green", "amber", "red", "not_applicable")
 BOB_RUNGS: tuple[str, ...] = ("safely_managed", "basic")
 AB_CLASSES: tuple[str, ...] = ("A", "B")
 CLASSIFIED: tuple[str, ...] = ("A", "B", "C", "D")
@@ -112,9 +112,9 @@ def indicators_from_tables(water_ladder: pd.DataFrame, sanitation_ladder: pd.Dat
 
 
 def light(ratio: float, target: float, params: DistrictParams) -> str | None:
-    """Traffic light of one value: 'n/a' when the target is 0 or missing, None without an actual."""
+    """Traffic light of one value: 'not_applicable' when the target is 0 or missing, None without an actual."""
     if target is None or pd.isna(target) or target == 0:
-        return "n/a"
+        return "not_applicable"
     if ratio is None or pd.isna(ratio):
         return None
     if ratio >= params.monitoring.green:

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 
 def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams) -> Figure:
     """Small multiples (one panel per indicator): target line, actual points coloured by light
-    (grey when the light is 'n/a' or missing)."""
+    (grey when the light is 'not_applicable' or missing)."""
     lang = params.language
     inds = [i for i in INDICATORS if i in set(monitoring["indicator"])]
     ncols = 2
