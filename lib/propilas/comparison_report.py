@@ -18,7 +18,7 @@ from .tableio import atomic_write_csv
 SHOWN = {
     "name": "col.district", "population_base": "col.population_base",
     "water_basic_or_better_pct": "headline.water", "sanitation_basic_or_better_pct": "headline.sanitation",
-    "water_safely_managed_pct": "headline.water_safe", "systems": "headline.systems",
+    "water_safely_managed_pct": "headline.water_safe", "systems": "comparison.systems",
     "mean_sustainability_index": "headline.mean_is", "partial_indices": "headline.partial",
     "investment_total_pen": "headline.investment", "funding_gap_pen": "headline.funding_gap",
     "water_target_year": "headline.water_year", "rank_water": "comparison.rank_water",
