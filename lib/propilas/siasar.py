@@ -486,31 +486,10 @@ def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataF
 # ---------------------------------------------------------------------------------------------
 
 def canonical_frame(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Exactly the schema columns in order with the canonical dtypes (see shared context):
-    id/text/state/choice → object (str or None); non-nullable int → int64 (float64 only when a
-    SIASAR row leaves hh_san_* empty); nullable int and float → float64; yesno → "boolean"."""
-    from .schemas import columns
+    """The schema's columns and dtypes (one implementation: `tableio.canonical`)."""
+    from .tableio import canonical
 
-    out = pd.DataFrame(index=df.index)
-    for col in columns(table):
-        s = df[col.name] if col.name in df.columns else pd.Series([None] * len(df), index=df.index)
-        if col.kind in ("id", "text"):
-            out[col.name] = pd.Series([None if _isna(v) else str(v) for v in s], index=df.index, dtype=object)
-        elif col.kind == "int" and not col.nullable:
-            x = pd.to_numeric(s, errors="coerce")
-            # int64 as canonical; float64 only when a SIASAR row leaves hh_san_* empty
-            out[col.name] = x.astype("int64") if x.notna().all() else x.astype(float)
-        elif col.kind in ("int", "float"):
-            out[col.name] = pd.to_numeric(s, errors="coerce").astype(float)
-        elif col.kind == "yesno":
-            out[col.name] = pd.array([pd.NA if _isna(v) else bool(v) for v in s], dtype="boolean")
-        else:  # state, choice
-            out[col.name] = pd.Series([None if _isna(v) else str(v) for v in s], index=df.index, dtype=object)
-    return out.reset_index(drop=True)
-
-
-def _isna(v: object) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
+    return canonical(df, table)
 
 
 def _typed_communities(df: pd.DataFrame) -> pd.DataFrame:

@@ -337,18 +337,26 @@ def empty_table(table: str) -> pd.DataFrame:
 
 
 def canonical(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Schema column order and dtypes; optional columns absent from the file are added empty."""
-    out = {}
-    n = len(df)
-    for c in columns(table):
-        if c.name in df.columns:
-            s = df[c.name]
-            if c.kind == "int" and not c.nullable and not s.isna().any():
-                s = s.astype("int64")
-            out[c.name] = s.reset_index(drop=True)
+    """Exactly the schema columns, in order, with the canonical dtypes; optional columns absent
+    from `df` are added empty. Used for tables read from files and for tables built in memory
+    (SIASAR import, generator): id/text/state/choice -> str or None; non-nullable int -> int64
+    (float64 when a value is missing, e.g. SIASAR rows without sanitation counts); nullable int
+    and float -> float64; yes/no -> "boolean"."""
+    out = pd.DataFrame(index=df.index)
+    for col in columns(table):
+        s = df[col.name] if col.name in df.columns else pd.Series([None] * len(df), index=df.index)
+        if col.kind in ("int", "float"):
+            x = pd.to_numeric(s, errors="coerce").astype(float)
+            out[col.name] = x.astype("int64") if col.kind == "int" and not col.nullable and x.notna().all() else x
+        elif col.kind == "yesno":
+            out[col.name] = pd.array([pd.NA if _missing(v) else bool(v) for v in s], dtype="boolean")
         else:
-            out[c.name] = _to_dtype([None] * n, c)
-    return pd.DataFrame(out)
+            out[col.name] = pd.Series([None if _missing(v) else str(v) for v in s], index=df.index, dtype=object)
+    return out.reset_index(drop=True)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
 
 
 def write_canonical_csv(df: pd.DataFrame, path: Path) -> None:
