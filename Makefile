@@ -22,6 +22,7 @@ report: setup
 	$(VENV)/bin/propilas run --progress
 
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lab: setup

@@ -119,7 +119,7 @@ def timed(cmd: list[str] | str, cwd: Path, label: str, shell: bool = False, log:
 
 def baseline(tmp: Path, districts: list[str]) -> dict:
     """(a) papermill CLI + nbconvert per stage notebook, sequential, from a plain shell loop."""
-    from propilas.registry import STAGES
+    from propilas.core.registry import STAGES
 
     out = tmp / "baseline"
     out.mkdir()
@@ -156,9 +156,10 @@ def run_six(tmp: Path, districts: list[str], workers: int, force: bool, label: s
 
 def scale(tmp: Path, n: int, workers: int) -> dict:
     """(d) N SIASAR districts scaffolded into a temporary project, then `propilas run` on them."""
-    from propilas.national import check_inputs
-    from propilas.scaffold import scaffold_from_siasar
-    from propilas.siasar import default_files, district_inventory, divisions, load_siasar_cached
+    from propilas.run.national import check_inputs
+    from propilas.inputs.scaffold import scaffold_from_siasar
+    from propilas.inputs.siasar import default_files, divisions, load_siasar_cached
+    from propilas.inputs.siasar_canonical import district_inventory
 
     proj = tmp / f"scale_{n}"
     (proj / "params").mkdir(parents=True)
@@ -200,11 +201,11 @@ def scale(tmp: Path, n: int, workers: int) -> dict:
 
 
 def national_cmd() -> list[str]:
-    """`propilas national` once the CLI has it; `python -m propilas.national` until then."""
+    """`propilas national` once the CLI has it; `python -m propilas.cli.national` until then."""
     helptext = subprocess.run(propilas_cmd() + ["--help"], capture_output=True, text=True).stdout
     if "national" in helptext:
         return propilas_cmd() + ["national"]
-    return [sys.executable, "-m", "propilas.national"]
+    return [sys.executable, "-m", "propilas.cli.national"]
 
 
 def national(tmp: Path, workers: int) -> dict:

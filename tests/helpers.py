@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from propilas.params import DistrictParams, deep_merge, load_defaults, params_from_dict
+from propilas.core.params import DistrictParams, deep_merge, load_defaults, params_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def make_params(**overrides: Any) -> DistrictParams:
 
 
 # --- canonical in-memory tables (dtypes as stage 00 writes them), for unit tests -----------
-from propilas.schemas import columns as _schema_columns  # noqa: E402
+from propilas.core.schemas import columns as _schema_columns  # noqa: E402
 
 _COMMUNITY = dict(
     community_id="c1", name="Uno", population=100, households=20, poverty_rate=0.5, altitude_m=2800.0,

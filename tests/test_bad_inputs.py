@@ -20,10 +20,10 @@ import pytest
 import yaml
 
 from helpers import ROOT
-from propilas.errors import DataError, ParamsError, PropilasError
-from propilas.params import check_district_id
-from propilas.tableio import Problem
-from propilas.validation import load_inputs
+from propilas.core.errors import DataError, ParamsError, PropilasError
+from propilas.core.params import check_district_id
+from propilas.inputs.tableio import Problem
+from propilas.inputs.validation import load_inputs
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 FIX = ROOT / "tests" / "fixtures"
@@ -159,7 +159,7 @@ def test_case(case, tmp_path):
 
 def test_html_table_escapes_names():
     """The table helper every notebook uses escapes names (the fast half of the e2e test below)."""
-    from propilas.context import table_html
+    from propilas.report.render import table_html
 
     df = pd.DataFrame({"name": ["<script>alert(1)</script>", "<b>x</b>"], "population": [1.0, 2.0]})
     out = table_html(df, "en")
@@ -239,8 +239,8 @@ XSS = {"C1": "<script>alert(1)</script>", "C2": "<b>x</b>"}
 def batch(tmp_path_factory):
     """One in-process batch (workers=1) of two fixture copies: 'xss' (community names with HTML,
     otherwise the fixture) and 'broken' (system S4 points at an unknown community)."""
-    from propilas.batch import run_batch
-    from propilas.runner import RunConfig
+    from propilas.run.batch import run_batch
+    from propilas.run.runner import RunConfig
 
     base = tmp_path_factory.mktemp("batch")
     params, data, out = base / "params", base / "data", base / "out"
@@ -279,8 +279,8 @@ def test_html_in_community_names_is_escaped_in_every_html(batch):
 
 @pytest.mark.e2e
 def test_a_broken_district_fails_alone(batch):
-    from propilas.outputs import output_path
-    from propilas.registry import STAGES
+    from propilas.core.paths import output_path
+    from propilas.core.registry import STAGES
 
     m, out = batch["manifest"], batch["out"]
     assert m["exit_code"] == 1

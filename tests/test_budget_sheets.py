@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.budget_sheets import commitments, project_sheets, sheet_columns, sheet_years
+from propilas.method.budget_sheets import commitments, project_sheets, sheet_columns, sheet_years
 from propilas.stages import participatory_budget
 
 NaN = np.nan
@@ -159,7 +159,7 @@ def test_stage_and_chart():
     out = participatory_budget.compute({"investment_plan": plan(), "priorities": priorities(), "gaps": gaps(),
                                         "communities": communities(), "sustainability": sustainability()}, p)
     assert set(out) == {"project_sheets", "commitments"}
-    from propilas.charts.budget import sheets_cost_chart
+    from propilas.stages.charts.budget import sheets_cost_chart
     import matplotlib.pyplot as plt
     fig = sheets_cost_chart(out["project_sheets"], p)
     assert fig.axes[0].get_title(loc="left").startswith("Fichas")

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from helpers import make_params
 
-from propilas.charts import diagnosis as cd
-from propilas.charts import sustainability as cs
-from propilas.labels import catalogue, t
-from propilas.ladders import district_ladder, sanitation_ladder, water_ladder
-from propilas.population import district_population
-from propilas.sustainability import class_counts, sustainability_table
+from propilas.stages.charts import diagnosis as cd
+from propilas.stages.charts import sustainability as cs
+from propilas.core.labels import catalogue, t
+from propilas.method.ladders import district_ladder, sanitation_ladder, water_ladder
+from propilas.method.population import district_population
+from propilas.method.sustainability import class_counts, sustainability_table
 
 from helpers import communities, systems  # noqa: E402
 

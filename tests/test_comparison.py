@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from propilas.comparison import comparison_table, headline_columns
+from propilas.method.comparison import comparison_table, headline_columns
 
 
 def summary(district, water, san, mis, gap, pop_h, invest=1000.0, pop_b=100, top=("C1", "C2")):
@@ -61,7 +61,7 @@ def test_need_rankings():
 
 def test_empty_and_charts():
     assert list(comparison_table([]).columns) == headline_columns()
-    from propilas.charts.comparison import (coverage_by_district_chart, investment_per_person_chart,
+    from propilas.report.comparison_charts import (coverage_by_district_chart, investment_per_person_chart,
                                             sustainability_by_district_chart)
     import matplotlib.pyplot as plt
     from helpers import make_params

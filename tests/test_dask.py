@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import ROOT
-from propilas.batch import run_batch
-from propilas.runner import RunConfig
+from propilas.run.batch import run_batch
+from propilas.run.runner import RunConfig
 
 pytestmark = pytest.mark.e2e
 FIX = ROOT / "tests" / "fixtures"

@@ -13,16 +13,15 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.diff import (
+from propilas.cli.diff import register
+from propilas.report.diff import (
     DiffError,
-    diff_html,
     diff_runs,
     flatten,
     has_differences,
     params_from_notebook,
-    register,
-    render_diff,
 )
+from propilas.report.diff_render import diff_html, render_diff
 
 D = "fixture"
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT
-from propilas.batch import run_batch
-from propilas.registry import STAGES
-from propilas.runner import RunConfig
+from propilas.run.batch import run_batch
+from propilas.core.registry import STAGES
+from propilas.run.runner import RunConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from propilas.excel_export import export_tables_xlsx, flatten, sheet_name
+from propilas.report.excel_export import export_tables_xlsx, flatten, sheet_name
 
 SUMMARY = {
     "district": "demo", "name": "Demo", "ubigeo": "060701", "population_base": 1234,

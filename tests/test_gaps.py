@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.gaps import compute_gaps, gap_indicators, targets_table
+from propilas.method.gaps import compute_gaps, gap_indicators, targets_table
 from propilas.stages import strategy
 
 WATER_RUNGS = ("safely_managed", "basic", "limited", "unimproved", "surface")
@@ -241,7 +241,7 @@ def test_sanitation_not_surveyed_gives_no_served_figure_never_zero():
     """SIASAR communities have no sanitation counts: served and gap indicator are empty, not 0."""
     import pandas as pd
 
-    from propilas.gaps import SANITATION_RUNGS, ladder_households
+    from propilas.method.gaps import SANITATION_RUNGS, ladder_households
 
     ladder = pd.DataFrame({"community_id": ["c1"] * 5, "rung": list(SANITATION_RUNGS),
                            "households": [float("nan")] * 5, "population": [float("nan")] * 5})

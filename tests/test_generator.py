@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from propilas import generator as g
-from propilas.params import load_params
-from propilas.schemas import SANITATION_COUNT_COLUMNS, WATER_COUNT_COLUMNS, column_names
+from propilas.inputs import generator as g
+from propilas.core.params import load_params
+from propilas.core.schemas import SANITATION_COUNT_COLUMNS, WATER_COUNT_COLUMNS, column_names
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

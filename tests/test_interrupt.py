@@ -113,10 +113,10 @@ def _interrupt(proc: subprocess.Popen, when_exists: Path, sig: int, limit_s: flo
 
 def reference_tables(dest: Path) -> Path:
     """The fixture's tables computed in-process and written exactly as a stage notebook writes them."""
-    from propilas.lessons import district_tables
-    from propilas.outputs import output_path
-    from propilas.registry import STAGES
-    from propilas.tableio import atomic_write_json, write_canonical_csv
+    from propilas.run.lessons import district_tables
+    from propilas.core.paths import output_path
+    from propilas.core.registry import STAGES
+    from propilas.inputs.tableio import atomic_write_json, write_canonical_csv
 
     _, tables = district_tables("fixture", FIX / "params", FIX / "data", stages=tuple(s.id for s in STAGES))
     for st in STAGES:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.interventions import choose_interventions, item_id
+from propilas.method.interventions import choose_interventions, item_id
 from test_gaps import (SAN_RUNGS, WATER_RUNGS, communities_df, community, ladder,
                        sustainability_df, systems_df)
 

@@ -45,8 +45,8 @@ def _bad_notebook(original: Path, dest: Path) -> None:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict[str, Any]:
-    from propilas.batch import run_batch
-    from propilas.runner import RunConfig
+    from propilas.run.batch import run_batch
+    from propilas.run.runner import RunConfig
 
     root = tmp_path_factory.mktemp("kernel")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -70,8 +70,8 @@ def _stage(run: dict[str, Any], district: str, stage: str) -> dict[str, Any]:
 
 
 def _later_not_run(run: dict[str, Any], district: str) -> None:
-    from propilas.outputs import output_path
-    from propilas.registry import STAGES
+    from propilas.core.paths import output_path
+    from propilas.core.registry import STAGES
 
     for st in STAGES[2:]:
         assert _stage(run, district, st.name)["status"] == "not_run", st.name

@@ -11,8 +11,8 @@ from helpers import make_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from propilas.errors import DataError
-from propilas.ladders import (
+from propilas.core.errors import DataError
+from propilas.method.ladders import (
     SANITATION_RUNGS,
     WATER_RUNGS,
     basic_or_better_households,
@@ -286,7 +286,7 @@ def test_shares_sum_to_100_for_any_valid_community(case):
 
 
 def test_stage_01_compute_writes_the_registry_tables():
-    from propilas.registry import stage
+    from propilas.core.registry import stage
     from propilas.stages import diagnosis
 
     comm = communities(dict(community_id="a"), dict(community_id="b"))

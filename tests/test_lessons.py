@@ -1,4 +1,4 @@
-"""Tests of propilas.lessons (the logic behind notebooks/lessons/) and of the lesson notebooks.
+"""Tests of propilas.run.lessons (the logic behind notebooks/lessons/) and of the lesson notebooks.
 
 The fixture district (tests/fixtures) has three communities whose criteria are easy to read:
 poverty C1 0.6, C2 0.8, C3 0.9; readiness (mean of jass_exists, counterpart_committed)
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from propilas import lessons
-from propilas.params import CRITERIA
+from propilas.run import lessons
+from propilas.core.params import CRITERIA
 from propilas.stages import investment_plan as stage05
 
 ROOT = Path(__file__).resolve().parents[1]

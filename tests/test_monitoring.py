@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from helpers import make_params
-from propilas.monitoring import (INDICATORS, annual_targets, indicators_from_tables, light, monitoring_table)
+from propilas.method.monitoring import (INDICATORS, annual_targets, indicators_from_tables, light, monitoring_table)
 
 NaN = np.nan
 P = make_params()  # base 2015, horizon 2030, green 0.95, amber 0.80, systems_ab 0.8
@@ -186,7 +186,7 @@ def test_stage_no_rounds_and_chart(recwarn):
     m = out["monitoring"]
     assert m["actual"].notna().sum() == 7                      # baseline only (6 status indicators + cum 0)
     assert set(m.loc[m["actual"].notna(), "year"]) == {2015}
-    from propilas.charts.monitoring import monitoring_chart
+    from propilas.stages.charts.monitoring import monitoring_chart
     import matplotlib.pyplot as plt
     fig = monitoring_chart(m, P)
     assert len(fig.axes) >= 7

@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from propilas import national
-from propilas.errors import StageError
-from propilas.params import DISTRICT_ID, load_params
-from propilas.registry import STAGES
+from propilas.cli import national as national_cmd
+from propilas.report import national_report
+from propilas.run import national
+from propilas.core.errors import StageError
+from propilas.core.params import DISTRICT_ID, load_params
+from propilas.core.registry import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 SIASAR_DIR = ROOT / "data" / "siasar-peru"
@@ -72,7 +74,7 @@ def test_handful_completes_or_fails_with_a_reason(few):
     assert bad["status"] == "failed" and bad["failure_kind"] == national.FAILURE_NO_INVENTORY
     assert "9 system(s)" in bad["reason"]
     assert pd.isna(bad["population_base"]) and pd.isna(bad["need_rank"])
-    fails = national.failures_table(per)
+    fails = national_report.failures_table(per)
     assert list(fails["district"]) == ["loreto_maynas_mazan"]
 
 
@@ -88,9 +90,9 @@ def test_need_rank_orders_completed_districts(few):
 
 def test_in_memory_district_equals_the_scaffolded_files(tmp_path, few):
     """The national build (no files) gives the parameters and figures of `propilas new --from-siasar`."""
-    from propilas.scaffold import scaffold_from_siasar
-    from propilas.siasar import default_files, load_siasar_cached
-    from propilas.validation import load_inputs
+    from propilas.inputs.scaffold import scaffold_from_siasar
+    from propilas.inputs.siasar import default_files, load_siasar_cached
+    from propilas.inputs.validation import load_inputs
 
     (tmp_path / "params").mkdir()
     shutil.copy(ROOT / "params" / "defaults.yaml", tmp_path / "params" / "defaults.yaml")
@@ -115,9 +117,9 @@ def test_in_memory_district_equals_the_scaffolded_files(tmp_path, few):
 
 def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path):
     """check_inputs reports what `propilas validate` reports on the scaffolded CSV, row numbers included."""
-    from propilas.scaffold import scaffold_from_siasar
-    from propilas.siasar import default_files, load_siasar_cached
-    from propilas.validation import load_inputs
+    from propilas.inputs.scaffold import scaffold_from_siasar
+    from propilas.inputs.siasar import default_files, load_siasar_cached
+    from propilas.inputs.validation import load_inputs
 
     bad = "CAJAMARCA,CAJABAMBA,CAJABAMBA"  # a SIASAR system at altitude 36,678 m
     (tmp_path / "params").mkdir()
@@ -142,7 +144,7 @@ def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path):
 
 def test_compute_district_gives_every_registry_table_and_names_a_failing_stage(monkeypatch):
     from propilas.stages import sustainability
-    from propilas.validation import load_inputs
+    from propilas.inputs.validation import load_inputs
 
     found = load_inputs("santo_tomas", ROOT / "params", ROOT / "data")
     params = load_params("santo_tomas", ROOT / "params")
@@ -161,7 +163,7 @@ def test_compute_district_gives_every_registry_table_and_names_a_failing_stage(m
 
 
 def test_unknown_division_is_refused():
-    from propilas.errors import PropilasError
+    from propilas.core.errors import PropilasError
 
     with pytest.raises(PropilasError, match="no division"):
         national.national_tables(["CAJAMARCA,CHOTA,NOWHERE"], root=ROOT)
@@ -186,7 +188,7 @@ def _toy() -> pd.DataFrame:
 
 
 def test_rollup_by_department_hand_computed():
-    g = national.rollup(_toy(), ["department"]).set_index("department")
+    g = national_report.rollup(_toy(), ["department"]).set_index("department")
     x = g.loc["X"]
     # X: districts a, b (ok) and c (failed); systems 10 + 30 = 40; A 2 + 10 = 12
     assert (x["districts"], x["completed"], x["failed"], x["systems"], x["systems_A"]) == (3, 2, 1, 40, 12)
@@ -204,7 +206,7 @@ def test_rollup_by_department_hand_computed():
 
 
 def test_rollup_by_province_keeps_department():
-    g = national.rollup(_toy(), ["department", "province"])
+    g = national_report.rollup(_toy(), ["department", "province"])
     q = g[(g["department"] == "X") & (g["province"] == "Q")].iloc[0]
     # b ok (30 systems, 15 partial → 50 %), c failed
     assert (q["districts"], q["completed"], q["systems"], q["partial_share_pct"]) == (2, 1, 30, 50.0)
@@ -234,7 +236,7 @@ def test_water_basic_or_better_population():
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="propilas")
     sub = p.add_subparsers(dest="command", required=True)
-    national.register(sub)
+    national_cmd.register(sub)
     return p
 
 
@@ -252,7 +254,7 @@ def test_cli_limit_writes_csv_and_html_with_rollups(tmp_path, monkeypatch, capsy
     assert page.count("data:image/png;base64,") == 2  # self-contained charts
     assert "<script" not in page and "src='http" not in page
     assert "TOTAL" in page and "Amazonas" in page  # department roll-up (the first districts are in Amazonas)
-    assert int(national.rollup(csv, ["department"]).iloc[-1]["districts"]) == limit
+    assert int(national_report.rollup(csv, ["department"]).iloc[-1]["districts"]) == limit
     assert "CC BY 4.0" in page and "openwashdata" in page  # attribution
     assert ("PARCIAL" in page) if language == "es" else ("PARTIAL" in page)
     heading = "distritos con más necesidad" if language == "es" else "districts most in need"
@@ -273,7 +275,7 @@ def test_report_escapes_names_and_lists_failures(tmp_path):
         "mean_sustainability_index": [3.6, np.nan], "rank_sustainability": [1, None],
         "rank_funding_gap": [1, None], "rank_water": [1, None], "rank_sanitation": [None, None],
     }))
-    paths = national.write_national_report(tmp_path, comp, comp, "en")
+    paths = national_report.write_national_report(tmp_path, comp, comp, "en")
     page = paths["html"].read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>X</b>" not in page
@@ -286,10 +288,10 @@ def test_report_escapes_names_and_lists_failures(tmp_path):
 @pytest.mark.e2e
 def test_in_process_pipeline_equals_the_notebook_run(tmp_path):
     """Same params, same inputs: compute_district's figures are the notebooks' (summary.json and tables)."""
-    from propilas.batch import run_batch
-    from propilas.outputs import read_output
-    from propilas.runner import RunConfig
-    from propilas.validation import load_inputs
+    from propilas.run.batch import run_batch
+    from propilas.inputs.stage_tables import read_output
+    from propilas.run.runner import RunConfig
+    from propilas.inputs.validation import load_inputs
 
     district = "santo_tomas"
     manifest = run_batch([district], RunConfig.create(ROOT, tmp_path / "out"), show_progress=False)

@@ -9,7 +9,7 @@ import tomllib
 import yaml
 
 from helpers import ROOT
-from propilas.registry import STAGES, COMPARISON, check_registry
+from propilas.core.registry import STAGES, COMPARISON, check_registry
 
 
 def _top_level() -> set[str]:

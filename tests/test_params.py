@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from helpers import ROOT, make_params
-from propilas.errors import ParamsError
-from propilas.params import Bands, check_district_id, load_params
+from propilas.core.errors import ParamsError
+from propilas.core.params import Bands, check_district_id, load_params
 
 
 def _write(tmp_path: Path, district: str, body: dict | str) -> Path:

@@ -10,7 +10,7 @@ from helpers import make_params
 from hypothesis import given
 from hypothesis import strategies as st
 
-from propilas.population import (
+from propilas.method.population import (
     community_projection,
     district_growth_rate,
     district_population,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.params import CRITERIA
-from propilas.prioritisation import (criteria, normalise, priorities, rank_matrix, sensitivity,
+from propilas.core.params import CRITERIA
+from propilas.method.prioritisation import (criteria, normalise, priorities, rank_matrix, sensitivity,
                                      spearman_vs_base, tie_positions)
 from test_gaps import communities_df, community, sustainability_df
 
@@ -208,9 +208,9 @@ def test_stages_3_4_5_chain_and_charts():
     """Stage 03 → 04 → 05 on the test_gaps fixture, then every chart of stages 3-5 in es/en."""
     import matplotlib.pyplot as plt
 
-    from propilas.charts.investment import coverage_trajectory, investment_by_year
-    from propilas.charts.prioritisation import priority_chart
-    from propilas.charts.strategy import gap_by_community
+    from propilas.stages.charts.investment import coverage_trajectory, investment_by_year
+    from propilas.stages.charts.prioritisation import priority_chart
+    from propilas.stages.charts.strategy import gap_by_community
     from propilas.stages import investment_plan, prioritisation, strategy
     from test_gaps import fixture
 

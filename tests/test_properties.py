@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT
-from propilas.lessons import district_tables
-from propilas.schemas import column_names
+from propilas.run.lessons import district_tables
+from propilas.core.schemas import column_names
 
 FIX = ROOT / "tests" / "fixtures"
 

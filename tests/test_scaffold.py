@@ -13,11 +13,12 @@ import pytest
 import yaml
 
 from helpers import ROOT
-from propilas import schemas
-from propilas.errors import ParamsError, PropilasError
-from propilas.params import load_params
-from propilas.scaffold import ScaffoldError, register, scaffold_district, scaffold_from_siasar
-from propilas.validation import load_inputs
+from propilas.core import schemas
+from propilas.core.errors import ParamsError, PropilasError
+from propilas.core.params import load_params
+from propilas.cli.new import register
+from propilas.inputs.scaffold import ScaffoldError, scaffold_district, scaffold_from_siasar
+from propilas.inputs.validation import load_inputs
 
 FIX = ROOT / "tests" / "fixtures"
 SIASAR_DIR = ROOT / "data" / "siasar-peru"
@@ -223,13 +224,13 @@ def test_filled_xlsx_template_is_read_by_the_runner_like_the_csv(project):
 def siasar_df():
     if not any(SIASAR_DIR.glob("*.xls")):
         pytest.skip("data/siasar-peru/*.xls not present")
-    from propilas.siasar import default_files, load_siasar_cached
+    from propilas.inputs.siasar import default_files, load_siasar_cached
 
     return load_siasar_cached(default_files(ROOT))
 
 
 def test_from_siasar_bambamarca(project, siasar_df):
-    from propilas.siasar import divisions
+    from propilas.inputs.siasar import divisions
 
     n_div = int(divisions(siasar_df).set_index("division").loc["CAJAMARCA,HUALGAYOC,BAMBAMARCA", "systems"])
     assert n_div == 53

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import make_params
-from propilas.scheduling import schedule, target_years, trajectory
+from propilas.method.scheduling import schedule, target_years, trajectory
 from propilas.stages import investment_plan
 
 ORDER = ["new_system", "reconstruction", "rehabilitation", "extension", "improvement",

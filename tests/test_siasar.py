@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from propilas import siasar
-from propilas.schemas import column_names
+from propilas.core.paths import repo_root
+from propilas.inputs import siasar, siasar_canonical
+from propilas.core.schemas import column_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -112,8 +113,8 @@ def test_fix_text_and_missing_tokens() -> None:
 
 
 def test_project_root() -> None:
-    assert siasar.project_root(ROOT / "tests") == ROOT
-    assert (siasar.project_root() / "pyproject.toml").is_file() or siasar.project_root() == ROOT
+    assert repo_root(ROOT / "tests") == ROOT
+    assert (repo_root() / "pyproject.toml").is_file() or repo_root() == ROOT
 
 
 def test_divisions(df: pd.DataFrame) -> None:
@@ -192,7 +193,7 @@ def test_synthetic_outer_join_and_rules(synthetic: list[Path]) -> None:
 
 def test_synthetic_inventory(synthetic: list[Path]) -> None:
     d = siasar.load_siasar(synthetic)
-    comm, ws = siasar.district_inventory(d, "Cajamarca, Chota, Prueba")
+    comm, ws = siasar_canonical.district_inventory(d, "Cajamarca, Chota, Prueba")
     assert list(comm.columns) == column_names("communities")
     assert list(ws.columns) == column_names("water_systems")
     # BETA (0 persons, 0 homes → unknown) cannot enter the plan: left out with its system
@@ -228,7 +229,7 @@ def test_wrong_file_is_refused(tmp_path: Path) -> None:
     ("CUSCO,CHUMBIVILCAS,SANTO TOMAS", 30, 30, 0),
 ])
 def test_real_inventories(df: pd.DataFrame, division: str, n_comm: int, n_sys: int, excluded: int) -> None:
-    comm, ws = siasar.district_inventory(df, division)
+    comm, ws = siasar_canonical.district_inventory(df, division)
     assert (len(comm), len(ws), len(comm.attrs["excluded_systems"])) == (n_comm, n_sys, excluded)
     assert ws["system_id"].str.match(r"^S\d+$").all() and ws["system_id"].is_unique
     assert set(ws["community_id"]) <= set(comm["community_id"])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import make_params
-from propilas.summary import build_summary, citizen_summary, round_half_up
+from propilas.method.summary import build_summary, citizen_summary, round_half_up
 
 NaN = np.nan
 WR = ("safely_managed", "basic", "limited", "unimproved", "surface")
@@ -150,7 +150,7 @@ def test_stage_and_charts():
     out = stage.compute(inputs(), P)
     assert isinstance(out["summary.json"], dict)
     assert list(out["citizen_summary"].columns) == ["sentence"] and len(out["citizen_summary"]) >= 6
-    from propilas.charts.summary import coverage_chart, investment_chart, systems_by_class_chart
+    from propilas.stages.charts.summary import coverage_chart, investment_chart, systems_by_class_chart
     import matplotlib.pyplot as plt
     s = out["summary.json"]
     cby = pd.DataFrame({"year": [2016, 2016, 2017], "source": ["municipal", "national", "regional"],

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from propilas.stages import sustainability as stage02
-from propilas.sustainability import (
+from propilas.method.sustainability import (
     CLASSES,
     class_counts,
     classify,

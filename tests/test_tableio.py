@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT
-from propilas.errors import DataError, UnreadableFileError
-from propilas.tableio import atomic_write_text, parse_number
-from propilas.validation import load_inputs, read_table
+from propilas.core.errors import DataError, UnreadableFileError
+from propilas.inputs.tableio import atomic_write_text, parse_number
+from propilas.inputs.validation import load_inputs, read_table
 
 FIX = ROOT / "tests" / "fixtures"
 COMM = FIX / "data" / "fixture" / "communities.csv"

@@ -2,7 +2,7 @@
 """Build data/<district>/communities.csv and water_systems.csv for the example districts.
 
 - The six PROPILAS pilot districts: the REAL SIASAR 2015 records where they exist (never
-  completed with invented values) + ILLUSTRATIVE rows from `propilas.generator` that bring
+  completed with invented values) + ILLUSTRATIVE rows from `propilas.inputs.generator` that bring
   Σ community population to P(2015) × rural_share (params/<district>.yaml).
 - bambamarca and santo_tomas: SIASAR-only inventories (no illustrative rows).
 
@@ -23,10 +23,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from propilas.generator import generate_for_params  # noqa: E402
-from propilas.params import load_params  # noqa: E402
-from propilas.schemas import columns  # noqa: E402
-from propilas.siasar import canonical_frame, district_inventory, load_siasar  # noqa: E402
+from propilas.inputs.generator import generate_for_params  # noqa: E402
+from propilas.core.params import load_params  # noqa: E402
+from propilas.core.schemas import columns  # noqa: E402
+from propilas.inputs.siasar import load_siasar  # noqa: E402
+from propilas.inputs.siasar_canonical import canonical_frame, district_inventory  # noqa: E402
 
 PILOTS: dict[str, str | None] = {
     "san_juan": "CAJAMARCA,CAJAMARCA,SAN JUAN",

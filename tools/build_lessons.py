@@ -1,7 +1,7 @@
 """Write the interactive lessons (notebooks/lessons/*.ipynb) from the cells below, without outputs.
 
 The lessons are for training sessions: a trainer projects the notebook, participants move the
-sliders and discuss. All computing is in `propilas.lessons` (the same stage functions as the
+sliders and discuss. All computing is in `propilas.run.lessons` (the same stage functions as the
 district reports, run in memory: no `outputs/` folder is needed). Cells stay thin: widgets,
 one call, display. Each lesson ends with a static call of its update function with the
 district's own values, so a headless run (papermill, HTML export) still shows a table and a chart.
@@ -29,7 +29,7 @@ language = None  # "es" or "en" overrides the district's report language'''
 LOAD = '''import ipywidgets as widgets
 from IPython.display import Markdown, display
 
-from propilas import lessons
+from propilas.run import lessons
 
 params, tables = lessons.district_tables(district, params_dir, data_dir, language=language)
 display(Markdown(f"**{params.name}** (ubigeo {params.ubigeo}, {params.province}, {params.department}) — "
@@ -91,8 +91,8 @@ slider at 0 removes the criterion.
 3. Give the two gaps most of the weight: which communities climb? Which fall (▼ in the chart)?
 4. Look at the verdict line: does the top of the list survive small changes of *your* weights?
 """),
-    code('''from propilas.labels import t
-from propilas.params import CRITERIA
+    code('''from propilas.core.labels import t
+from propilas.core.params import CRITERIA
 
 sliders = {c: widgets.FloatSlider(value=round(params.prioritisation.weights[c], 3), min=0.0, max=1.0, step=0.01,
                                   description=t(f"criterion.{c}", params.language),

@@ -4,7 +4,7 @@ The notebooks are the source users open and papermill runs; this script only kee
 parts (parameters cell, opening, provenance) identical. Edit a notebook here, run
 `python tools/build_notebooks.py`, and commit both. Cells tagged `trainer` are notes for
 trainers stepping through the notebook in JupyterLab; they are removed from the HTML reports,
-whose every sentence comes from lib/propilas/text/ in the report language.
+whose every sentence comes from lib/propilas/core/text/ in the report language.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ language = None  # "es" or "en" overrides the district's report language'''
 
 
 def opening(stage: str, title: str, intro: str, fmt: str = "") -> str:
-    return f'''from propilas.context import StageContext
+    return f'''from propilas.run.context import StageContext
 
 ctx = StageContext.open("{stage}", district, params_data=params_data, params_dir=params_dir, data_dir=data_dir,
                         out_dir=out_dir, run_id=run_id, language=language)
@@ -86,15 +86,15 @@ if len(report):
 ctx.validation.raise_if_errors()  # bad input never produces a report that looks complete'''),
         md("""**Which rows are real?** Every row says its `source`. SIASAR rows are real survey records (never
 completed with invented values); `illustrative` rows were generated to make the example complete."""),
-        code('''from propilas.sources import sources_note
+        code('''from propilas.method.sources import sources_note
 
 ctx.narrate_text(sources_note(inputs["communities"], inputs["water_systems"], ctx.lang))
 result = ctx.compute(inputs)
 ctx.write(result)'''),
         md("""**Population.** The growth rate comes from the two most recent censuses; each community is projected
 with the district rate from its base-year population."""),
-        code('''from propilas.charts import diagnosis as charts
-from propilas.population import district_growth_rate
+        code('''from propilas.stages.charts import diagnosis as charts
+from propilas.method.population import district_growth_rate
 
 years = sorted(p.census_known)[-2:]
 y1, y2 = years
@@ -129,7 +129,7 @@ without chlorine data; forgetting that a community can have several systems (the
 shares of households instead of population (we use population: households × persons per household).
 """,
     [
-        code('''from propilas.charts import diagnosis as charts
+        code('''from propilas.stages.charts import diagnosis as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
@@ -174,7 +174,7 @@ which systems change class. **Common mistakes:** rounding the index before class
 reading a partial index as complete.
 """,
     [
-code('''from propilas.charts import sustainability as charts
+code('''from propilas.stages.charts import sustainability as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)

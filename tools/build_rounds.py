@@ -18,9 +18,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from propilas.schemas import STATES  # noqa: E402
-from propilas.tableio import write_canonical_csv  # noqa: E402
-from propilas.validation import load_inputs  # noqa: E402
+from propilas.core.schemas import STATES  # noqa: E402
+from propilas.inputs.tableio import write_canonical_csv  # noqa: E402
+from propilas.inputs.validation import load_inputs  # noqa: E402
 
 ROUNDS = {"tacabamba": [2018, 2021], "lajas": [2019]}
 UPGRADE = {2018: 0.25, 2019: 0.30, 2021: 0.45}  # share of households below basic that moved up

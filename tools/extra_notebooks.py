@@ -17,8 +17,8 @@ P(horizon) − served); gap indicator = 100 × (P(base) − served) / P(base). *
 people on a collapsed (class C/D) system as served.
 """,
         [
-            code('''from propilas.charts import strategy as charts
-from propilas.strategy_text import show_workshop
+            code('''from propilas.stages.charts import strategy as charts
+from propilas.stages.strategy_text import show_workshop
 
 inputs = ctx.inputs()
 show_workshop(ctx)
@@ -60,7 +60,7 @@ and priced by one rule set (stage 5's rules) before any ranking, so the ranking 
 lesson `notebooks/lessons/weights.ipynb` lets participants move the weights themselves.
 """,
         [
-            code('''from propilas.charts import prioritisation as charts
+            code('''from propilas.stages.charts import prioritisation as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
@@ -96,7 +96,7 @@ only, no carry-over. **Try:** the lesson `notebooks/lessons/budget.ipynb` moves 
 the target year move.
 """,
         [
-            code('''from propilas.charts import investment as charts
+            code('''from propilas.stages.charts import investment as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
@@ -138,7 +138,7 @@ what the municipality takes to the participatory-budget workshop; the commitment
 approves by ordinance. **Ask:** who in the municipality signs each commitment?
 """,
         [
-            code('''from propilas.charts import budget as charts
+            code('''from propilas.stages.charts import budget as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
@@ -167,7 +167,7 @@ ctx.show_table(result["commitments"], columns={"item": "col.item", "actor": "col
 same files as the base inventory) is scored with exactly the same library as the baseline.
 """,
         [
-            code('''from propilas.charts import monitoring as charts
+            code('''from propilas.stages.charts import monitoring as charts
 
 inputs = ctx.inputs()
 rounds = sorted(inputs["rounds"])
@@ -195,7 +195,7 @@ ctx.show_table(shown, columns={"indicator": "col.indicator", "year": "col.year",
 (comité de vigilancia) can hold the municipality to. `summary.json` feeds the cross-district comparison.
 """,
         [
-            code('''from propilas.charts import summary as charts
+            code('''from propilas.stages.charts import summary as charts
 
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
@@ -225,7 +225,7 @@ districts = ["tacabamba", "lajas"]
 out_dir = "../outputs"
 run_id = None
 language = "es"''', ["parameters"]),
-        code('''from propilas.comparison_report import ComparisonContext
+        code('''from propilas.report.comparison_report import ComparisonContext
 
 cmp = ComparisonContext(districts, out_dir, language, run_id)
 cmp.heading("nb.comparison.title", level=1)

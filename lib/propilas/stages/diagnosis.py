@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ladders import district_ladder, sanitation_ladder, water_ladder
-from ..params import DistrictParams
+from propilas.method.ladders import district_ladder, sanitation_ladder, water_ladder
+from propilas.core.params import DistrictParams
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

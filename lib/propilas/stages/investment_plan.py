@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..params import DistrictParams
-from ..scheduling import schedule, target_years, trajectory
+from propilas.core.params import DistrictParams
+from propilas.method.scheduling import schedule, target_years, trajectory
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

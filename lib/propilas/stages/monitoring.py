@@ -7,8 +7,8 @@ from typing import Mapping
 
 import pandas as pd
 
-from ..monitoring import indicators_from_tables, monitoring_table
-from ..params import DistrictParams
+from propilas.method.monitoring import indicators_from_tables, monitoring_table
+from propilas.core.params import DistrictParams
 
 
 def round_indicators(params: DistrictParams):
@@ -16,7 +16,7 @@ def round_indicators(params: DistrictParams):
     so round actuals are computed exactly as the baseline was."""
 
     def compute_round(communities: pd.DataFrame, water_systems: pd.DataFrame) -> Mapping[str, float]:
-        from . import diagnosis, sustainability  # lazy: stages 1-2 are separate modules
+        from propilas.stages import diagnosis, sustainability  # lazy: stages 1-2 are separate modules
 
         tables = {"communities": communities, "water_systems": water_systems}
         d = diagnosis.compute(tables, params)
@@ -32,7 +32,7 @@ def served_share(communities: pd.DataFrame, water_systems: pd.DataFrame, diagnos
                  sustainability_table: pd.DataFrame, params: DistrictParams) -> float:
     """The plan's water measure (stage 3 served population) on a follow-up inventory, as a share of
     its communities' population: the same definition as the trajectory's targets."""
-    from ..gaps import compute_gaps
+    from propilas.method.gaps import compute_gaps
 
     pop = pd.concat([pd.DataFrame({"community_id": communities["community_id"], "year": y,
                                    "population": communities["population"].astype(float)})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..budget_sheets import commitments, project_sheets
-from ..params import DistrictParams
+from propilas.method.budget_sheets import commitments, project_sheets
+from propilas.core.params import DistrictParams
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..interventions import choose_interventions
-from ..params import DistrictParams
-from ..prioritisation import norm_matrix, priorities, sensitivity
+from propilas.method.interventions import choose_interventions
+from propilas.core.params import DistrictParams
+from propilas.method.prioritisation import norm_matrix, priorities, sensitivity
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..params import DistrictParams
-from ..population import community_projection, district_population
+from propilas.core.params import DistrictParams
+from propilas.method.population import community_projection, district_population
 
 
 def compute(inputs: dict[str, Any], params: DistrictParams) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..gaps import compute_gaps, gap_indicators, targets_table
-from ..params import DistrictParams
+from propilas.method.gaps import compute_gaps, gap_indicators, targets_table
+from propilas.core.params import DistrictParams
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

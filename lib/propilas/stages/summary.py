@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..params import DistrictParams
-from ..summary import build_summary, citizen_summary
+from propilas.core.params import DistrictParams
+from propilas.method.summary import build_summary, citizen_summary
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, Any]:

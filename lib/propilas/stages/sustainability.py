@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..params import DistrictParams
-from ..sustainability import class_counts, sustainability_table
+from propilas.core.params import DistrictParams
+from propilas.method.sustainability import class_counts, sustainability_table
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,377 @@
+"""Typed parameters: `params/defaults.yaml` deep-merged with `params/<district>.yaml`.
+
+Parameters are plain data (YAML safe loader only, never evaluated) validated by pydantic, so
+a typo in a key or an out-of-range value stops the run with the file, the key, the value and
+what was expected instead of silently changing a number in a report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from propilas.core.errors import ParamsError
+
+DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+CRITERIA: tuple[str, ...] = (
+    "water_gap",
+    "sanitation_gap",
+    "sustainability_deficit",
+    "poverty",
+    "beneficiaries",
+    "cost_per_beneficiary",
+    "readiness",
+)
+INTERVENTIONS: tuple[str, ...] = (
+    "new_system",
+    "reconstruction",
+    "rehabilitation",
+    "extension",
+    "improvement",
+    "sanitation_units",
+    "jass_strengthening",
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bands(Strict):
+    """Score by the first band whose lower bound the value reaches (bounds inclusive)."""
+
+    bands: list[tuple[float, float]]
+    otherwise: float
+
+    @field_validator("bands")
+    @classmethod
+    def _descending(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        lows = [b[0] for b in v]
+        if lows != sorted(lows, reverse=True):
+            raise ValueError("band lower bounds must be in descending order")
+        return v
+
+    def score(self, value: float) -> float:
+        for low, score in self.bands:
+            if value >= low:
+                return score
+        return self.otherwise
+
+
+class PopulationParams(Strict):
+    rural_share_tolerance: float = Field(ge=0, le=1)
+
+
+class WaterParams(Strict):
+    safely_managed_min_hours: float = Field(ge=0, le=24)
+    min_residual_chlorine_mg_l: float = Field(ge=0, le=10)
+    basic_max_round_trip_min: float = Field(ge=0, le=1440)
+
+
+class SustainabilityParams(Strict):
+    weights: dict[Literal["E", "G", "O"], float]
+    class_cutoffs: dict[Literal["A", "B", "C"], float]
+    state_scores: dict[Literal["A", "B", "C", "D"], float]
+    coverage: Bands
+    continuity: Bands
+    quantity: dict[Literal["sufficient", "partial", "insufficient"], float]
+    quality: dict[Literal["chlorinated_ok", "chlorinated_low_or_unmeasured", "not_chlorinated"], float]
+    yes_no: dict[Literal["yes", "no"], float]
+    fee_collection: Bands
+    cleanings: Bands
+
+    @model_validator(mode="after")
+    def _scores_in_range(self) -> "SustainabilityParams":
+        """Every sub-variable score must lie on the index's 1-4 scale, or the index leaves [1, 4]."""
+        scores = {f"state_scores.{k}": v for k, v in self.state_scores.items()}
+        for name in ("quantity", "quality", "yes_no"):
+            scores.update({f"{name}.{k}": v for k, v in getattr(self, name).items()})
+        for name in ("coverage", "continuity", "fee_collection", "cleanings"):
+            bands: Bands = getattr(self, name)
+            scores.update({f"{name}.bands[{i}]": b[1] for i, b in enumerate(bands.bands)})
+            scores[f"{name}.otherwise"] = bands.otherwise
+        bad = {k: v for k, v in scores.items() if not 1 <= v <= 4}
+        if bad:
+            raise ValueError(f"scores must be between 1 and 4, got {bad}")
+        return self
+
+    @model_validator(mode="after")
+    def _complete(self) -> "SustainabilityParams":
+        if set(self.weights) != {"E", "G", "O"} or any(w <= 0 for w in self.weights.values()):
+            raise ValueError("weights must give E, G and O, each > 0")
+        c = self.class_cutoffs
+        if set(c) != {"A", "B", "C"} or not (c["A"] > c["B"] > c["C"]):
+            raise ValueError("class_cutoffs must give A > B > C")
+        if set(self.state_scores) != {"A", "B", "C", "D"}:
+            raise ValueError("state_scores must give A, B, C and D")
+        return self
+
+
+class TargetParams(Strict):
+    water: float = Field(ge=0, le=1)
+    sanitation: float = Field(ge=0, le=1)
+    systems_ab: float = Field(ge=0, le=1)
+    mdg_year: int = Field(ge=1990, le=2100)
+
+
+class PrioritisationParams(Strict):
+    weights: dict[str, float]
+    top_k: int = Field(ge=1, le=1000)
+    draws: int = Field(ge=10, le=100_000)
+    concentration: float = Field(gt=0)
+    seed: int = Field(ge=0)
+    fragile_p_top_k: float = Field(ge=0, le=1)
+    fragile_spearman: float = Field(ge=-1, le=1)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(CRITERIA))
+        missing = sorted(set(CRITERIA) - set(v))
+        if unknown or missing:
+            raise ValueError(f"criteria must be exactly {list(CRITERIA)}; unknown {unknown}, missing {missing}")
+        neg = {k: w for k, w in v.items() if w < 0}
+        if neg:
+            raise ValueError(f"weights must be >= 0, got {neg}")
+        total = sum(v.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"weights must sum to 1, they sum to {total:.6g}")
+        return v
+
+
+class InterventionParams(Strict):
+    order: list[str]
+    new_system_max_water_share: float = Field(ge=0, le=1)
+    extension_max_coverage: float = Field(ge=0, le=1)
+    improvement_max_quality: float = Field(ge=1, le=4)
+    jass_strengthening_max_g: float = Field(ge=1, le=4)
+    design_population: Literal["horizon", "base"] = "horizon"
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, v: list[str]) -> list[str]:
+        if sorted(v) != sorted(INTERVENTIONS):
+            raise ValueError(f"order must list each of {list(INTERVENTIONS)} once")
+        return v
+
+
+class UnitCosts(Strict):
+    new_system_per_person: float = Field(ge=0)
+    reconstruction_per_household: float = Field(ge=0)
+    rehabilitation_per_household: float = Field(ge=0)
+    extension_per_household: float = Field(ge=0)
+    improvement_per_system: float = Field(ge=0)
+    sanitation_unit_per_household: float = Field(ge=0)
+    jass_strengthening_per_system: float = Field(ge=0)
+    atm_per_year: float = Field(ge=0)
+
+
+class BudgetParams(Strict):
+    sheet_years: int = Field(ge=1, le=50)
+    sources: list[str] = Field(min_length=1)
+    envelope: dict[str, float]
+    envelope_by_year: dict[int, dict[str, float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> "BudgetParams":
+        for label, env in [("envelope", self.envelope)] + [
+            (f"envelope_by_year.{y}", e) for y, e in self.envelope_by_year.items()
+        ]:
+            unknown = sorted(set(env) - set(self.sources))
+            if unknown:
+                raise ValueError(f"{label}: sources {unknown} are not in budget.sources {self.sources}")
+            neg = {k: x for k, x in env.items() if x < 0}
+            if neg:
+                raise ValueError(f"{label}: amounts must be >= 0 soles, got {neg}")
+        bad_years = [y for y in self.envelope_by_year if y < 1900 or y > 2200]
+        if bad_years:
+            raise ValueError(f"envelope_by_year: years {bad_years} are not plausible calendar years")
+        return self
+
+    def envelope_for(self, year: int) -> dict[str, float]:
+        env = self.envelope_by_year.get(year, self.envelope)
+        return {s: float(env.get(s, 0.0)) for s in self.sources}
+
+
+class MonitoringParams(Strict):
+    green: float = Field(ge=0, le=10)
+    amber: float = Field(ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _order(self) -> "MonitoringParams":
+        if self.amber > self.green:
+            raise ValueError("amber must be <= green")
+        return self
+
+
+class RunParams(Strict):
+    cell_timeout_s: int = Field(ge=1, le=86_400)
+    kernel: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class Swot(Strict):
+    strengths: list[str] = Field(default_factory=list)
+    weaknesses: list[str] = Field(default_factory=list)
+    opportunities: list[str] = Field(default_factory=list)
+    threats: list[str] = Field(default_factory=list)
+
+
+class Workshop(Strict):
+    date: str | None = None
+    participants: list[str] = Field(default_factory=list)
+    vision: str
+    objectives: list[str] = Field(min_length=1)
+    swot: Swot
+    illustrative: bool = True
+
+
+class MethodParams(Strict):
+    """Everything in defaults.yaml; a district may override any of it."""
+
+    language: Literal["es", "en"]
+    population: PopulationParams
+    water: WaterParams
+    sustainability: SustainabilityParams
+    targets: TargetParams
+    prioritisation: PrioritisationParams
+    interventions: InterventionParams
+    unit_costs: UnitCosts
+    budget: BudgetParams
+    monitoring: MonitoringParams
+    run: RunParams
+
+
+class DistrictParams(MethodParams):
+    district: str = Field(pattern=DISTRICT_ID.pattern)
+    name: str = Field(min_length=1, max_length=120)
+    ubigeo: str = Field(pattern=r"^\d{6}$")
+    department: str
+    province: str
+    area_km2: float | None = Field(default=None, gt=0)
+    poverty_pct: float | None = Field(default=None, ge=0, le=100)
+    census: dict[int, int | None]
+    base_year: int = Field(ge=1990, le=2100)
+    horizon_year: int = Field(ge=1990, le=2150)
+    rural_share: float = Field(gt=0, le=1)
+    rural_share_note: str = ""
+    data_note: str = ""
+    workshop: Workshop | None = None
+
+    @model_validator(mode="after")
+    def _years(self) -> "DistrictParams":
+        if self.horizon_year <= self.base_year:
+            raise ValueError(
+                f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})"
+            )
+        known = {y: p for y, p in self.census.items() if p is not None}
+        if len(known) < 2:
+            raise ValueError("census needs at least two years with a population to compute growth")
+        if any(p <= 0 for p in known.values()):
+            raise ValueError("census populations must be > 0")
+        return self
+
+    @property
+    def census_known(self) -> dict[int, int]:
+        return {y: int(p) for y, p in sorted(self.census.items()) if p is not None}
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base_year, self.horizon_year + 1))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: file not found") from None
+    except UnicodeDecodeError as e:
+        raise ParamsError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ParamsError(f"{path}:{where}: YAML syntax error: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys to values at the top level, got {type(data).__name__}")
+    return data
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Override wins key by key; nested mappings merge so a district changes one threshold only."""
+    out = dict(base)
+    for k, v in override.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in _REPLACE_WHOLE:
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+# Mappings a district replaces as a whole (merging would e.g. leave weights not summing to 1).
+_REPLACE_WHOLE = frozenset({"weights", "envelope", "census", "workshop"})
+
+
+def _explain(err: ValidationError, path: Path, raw: dict[str, Any]) -> str:
+    lines = [f"{path}: {err.error_count()} problem(s) in parameters"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        kind = e["type"]
+        if kind == "extra_forbidden":
+            lines.append(f"  - key '{key}': unknown key (value {e['input']!r}); remove it or fix its spelling "
+                         f"(see params/defaults.yaml for valid keys)")
+        elif kind == "missing":
+            lines.append(f"  - key '{key}': missing; add it")
+        else:
+            lines.append(f"  - key '{key}': value {e.get('input')!r} rejected: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_defaults(params_dir: Path) -> dict[str, Any]:
+    return _read_yaml(Path(params_dir) / "defaults.yaml")
+
+
+def district_ids(params_dir: Path) -> list[str]:
+    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if p.stem != "defaults")
+
+
+def check_district_id(district: str) -> str:
+    """District ids become folder names: refuse anything that could escape the project."""
+    if not DISTRICT_ID.match(district or ""):
+        raise ParamsError(
+            f"district id {district!r} is not allowed: use lower-case letters, digits, '-' or '_' "
+            "(no spaces, path separators or '..'), e.g. 'san_juan'"
+        )
+    return district
+
+
+def load_params(district: str, params_dir: Path | str = "params") -> DistrictParams:
+    check_district_id(district)
+    params_dir = Path(params_dir)
+    defaults = load_defaults(params_dir)
+    path = params_dir / f"{district}.yaml"
+    raw = _read_yaml(path)
+    if raw.get("district", district) != district:
+        raise ParamsError(f"{path}: key 'district' is {raw.get('district')!r} but the file is named "
+                          f"for {district!r}; make them equal")
+    merged = deep_merge(defaults, raw)
+    merged.setdefault("district", district)
+    try:
+        return DistrictParams.model_validate(merged)
+    except ValidationError as e:
+        raise ParamsError(_explain(e, path, raw)) from None
+
+
+def params_from_dict(data: dict[str, Any], origin: str = "<params>") -> DistrictParams:
+    """Rebuild parameters injected into a notebook (plain data) with the same checks."""
+    try:
+        return DistrictParams.model_validate(data)
+    except ValidationError as e:
+        raise ParamsError(_explain(e, Path(origin), data)) from None

@@ -1,0 +1,48 @@
+"""Where outputs live, and reading back the tables a stage wrote (for the next stage).
+
+One place for the layout of `outputs/` so the runner, the notebooks, the cache, the index and
+the comparison agree on paths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from propilas.core.errors import PropilasError
+from propilas.core.registry import Stage
+
+ID_COLUMNS = ("community_id", "system_id", "item_id", "district", "ubigeo")
+
+
+def district_dir(out_dir: Path, district: str) -> Path:
+    return Path(out_dir) / district
+
+
+def output_path(out_dir: Path, district: str, name: str) -> Path:
+    """`name` with an extension is a file in the district folder; without one, a table in tables/."""
+    base = district_dir(out_dir, district)
+    return base / name if "." in name else base / "tables" / f"{name}.csv"
+
+
+def stage_outputs(out_dir: Path, district: str, stage: Stage) -> list[Path]:
+    return [output_path(out_dir, district, w) for w in stage.writes]
+
+
+def project_root() -> Path:
+    """The folder holding params/ and notebooks/: the current directory or one of its parents."""
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "params" / "defaults.yaml").exists() and (p / "notebooks").is_dir():
+            return p
+    raise PropilasError(f"no propilas project found from {here}: run the command inside the project folder "
+                        "(the one with params/ and notebooks/)")
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The project folder: the first parent of `start` (default cwd) holding pyproject.toml, else
+    the folder three levels above this module (lib/propilas/core → project)."""
+    here = Path(start or Path.cwd()).resolve()
+    for p in (here, *here.parents):
+        if (p / "pyproject.toml").is_file():
+            return p
+    return Path(__file__).resolve().parents[3]

@@ -1,0 +1,88 @@
+"""What the comparison notebook uses: read each completed district's summary.json, write comparison.csv."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from propilas.core import labels
+from propilas.method.comparison import comparison_table
+from propilas.inputs.stage_tables import read_output
+from propilas.core.provenance import code_version, hash_files, package_versions
+from propilas.inputs.tableio import atomic_write_csv
+
+SHOWN = {
+    "name": "col.district", "population_base": "col.population_base",
+    "water_basic_or_better_pct": "headline.water", "sanitation_basic_or_better_pct": "headline.sanitation",
+    "water_safely_managed_pct": "headline.water_safe", "systems": "comparison.systems",
+    "mean_sustainability_index": "headline.mean_is", "partial_indices": "headline.partial",
+    "investment_total_pen": "headline.investment", "funding_gap_pen": "headline.funding_gap",
+    "water_target_year": "headline.water_year", "rank_water": "comparison.rank_water",
+    "rank_sanitation": "comparison.rank_sanitation", "rank_sustainability": "comparison.rank_sustainability",
+    "rank_funding_gap": "comparison.rank_funding_gap",
+}
+
+
+class ComparisonContext:
+    def __init__(self, districts: list[str], out_dir: str | Path, language: str, run_id: str | None) -> None:
+        self.districts = list(districts)
+        self.out_dir = Path(out_dir)
+        self.lang = language
+        self.run_id = run_id or "interactive"
+        self.started = _dt.datetime.now(_dt.timezone.utc)
+
+    def _md(self, text: str) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+
+    def heading(self, key: str, level: int = 2, **fmt: Any) -> None:
+        self._md("#" * level + " " + labels.t(key, self.lang, **fmt))
+
+    def narrate(self, key: str, **fmt: Any) -> None:
+        self._md(labels.t(key, self.lang, **fmt))
+
+    def summaries(self) -> list[dict[str, Any]]:
+        return [read_output(self.out_dir, d, "summary.json") for d in self.districts]
+
+    def compute_and_write(self) -> pd.DataFrame:
+        table = comparison_table(self.summaries())
+        atomic_write_csv(table, self.out_dir / "comparison.csv")
+        return table
+
+    def show_overview(self, table: pd.DataFrame) -> None:
+        from IPython.display import HTML, display
+
+        from propilas.report.render import table_html
+
+        display(HTML(table_html(table, self.lang, columns=SHOWN, decimals=1)))
+        if table.get("illustrative_rows_pct") is not None and (pd.to_numeric(table["illustrative_rows_pct"]) > 0).any():
+            self.narrate("comparison.illustrative_note")
+
+    def show_charts(self, table: pd.DataFrame) -> None:
+        from propilas.report import comparison_charts as charts
+        from propilas.report.render import show_figure
+        from propilas.core.params import load_defaults
+
+        cut = (load_defaults(Path(self.out_dir).parent / "params") if (Path(self.out_dir).parent / "params").exists()
+               else {}).get("sustainability", {}).get("class_cutoffs", {"A": 3.5, "B": 2.5, "C": 1.5})
+        for fig in (charts.coverage_by_district_chart(table, self.lang),
+                    charts.sustainability_by_district_chart(table, self.lang, cut),
+                    charts.investment_per_person_chart(table, self.lang)):
+            show_figure(fig)
+
+    def show_provenance(self) -> None:
+        from IPython.display import HTML, display
+
+        from propilas.report.render import provenance_html
+
+        files = [self.out_dir / d / "summary.json" for d in self.districts]
+        prov = {"run_id": self.run_id, "time_utc": self.started.isoformat(timespec="seconds"),
+                "code_version": code_version(str(Path.cwd())), "packages": package_versions(),
+                "parameters": {"districts": self.districts, "language": self.lang},
+                "input_sha256": hash_files(files, Path.cwd())}
+        display(HTML(provenance_html(prov, self.lang)))

@@ -1,0 +1,82 @@
+"""Content-hashed stage cache: a stage re-runs only when something it depends on changed.
+
+The key of a stage is a hash of its notebook, the library's source, its parameters and every
+file it reads (district inputs and upstream tables, so a change propagates downstream). The
+record is written last and atomically, after every output; a record whose outputs no longer
+hash to what it recorded is ignored, so an interrupted run is never served as current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from propilas.core.provenance import sha256_file
+from propilas.inputs.tableio import atomic_write_json
+
+CACHE_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def library_hash() -> str:
+    root = Path(__file__).resolve().parents[1]  # the whole propilas package
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def stage_key(notebook: Path, params: dict[str, Any], input_files: list[Path], extra: dict[str, Any] | None = None) -> str:
+    h = hashlib.sha256()
+    h.update(f"v{CACHE_VERSION}".encode())
+    h.update(sha256_file(notebook).encode())
+    h.update(library_hash().encode())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    for p in sorted(set(input_files), key=str):
+        h.update(str(p.name).encode())
+        h.update(sha256_file(p).encode() if p.exists() else b"<missing>")
+    if extra:
+        h.update(json.dumps(extra, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def record_path(district_dir: Path, stage_name: str) -> Path:
+    return district_dir / ".cache" / f"{stage_name}.json"
+
+
+def load_record(district_dir: Path, stage_name: str) -> dict[str, Any] | None:
+    path = record_path(district_dir, stage_name)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def is_fresh(district_dir: Path, stage_name: str, key: str) -> bool:
+    """The record matches the key AND every output still hashes to what was recorded."""
+    rec = load_record(district_dir, stage_name)
+    if not rec or rec.get("key") != key or rec.get("status") != "ok":
+        return False
+    for rel, digest in rec.get("outputs", {}).items():
+        p = district_dir / rel
+        if not p.exists() or sha256_file(p) != digest:
+            return False
+    return True
+
+
+def save_record(district_dir: Path, stage_name: str, key: str, outputs: list[Path], extra: dict[str, Any]) -> dict[str, str]:
+    hashes = {str(p.relative_to(district_dir)): sha256_file(p) for p in outputs}
+    atomic_write_json({"key": key, "status": "ok", "outputs": hashes, **extra}, record_path(district_dir, stage_name))
+    return hashes
+
+
+def invalidate(district_dir: Path, stage_name: str) -> None:
+    try:
+        record_path(district_dir, stage_name).unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,221 @@
+"""What a stage notebook uses: its parameters, its declared inputs, its writer and its display helpers.
+
+A notebook opens a `StageContext`, asks for `inputs()` (only what the registry declares for the
+stage), calls the stage's `compute`, shows results with labels in the report language, and
+`write`s its tables where the contract says. Everything shown is HTML-escaped: community names
+come from hand-typed spreadsheets.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from propilas.core import labels
+from propilas.core.errors import StageError
+from propilas.core.paths import output_path
+from propilas.inputs.stage_tables import read_output
+from propilas.report.render import provenance_html, show_figure, table_html
+from propilas.core.params import DistrictParams, load_params, params_from_dict
+from propilas.core.provenance import code_version, hash_files, package_versions
+from propilas.core.registry import Stage, stage as get_stage
+from propilas.inputs.tableio import atomic_write_json, write_canonical_csv
+
+
+def stage_module(stage: Stage):
+    return importlib.import_module(f"propilas.stages.{stage.slug}")
+
+
+class StageContext:
+    def __init__(self, stage: Stage, district: str, params: DistrictParams, *, data_dir: Path, out_dir: Path,
+                 run_id: str, params_dir: Path) -> None:
+        self.stage = stage
+        self.district = district
+        self.params = params
+        self.data_dir = Path(data_dir)
+        self.out_dir = Path(out_dir)
+        self.params_dir = Path(params_dir)
+        self.run_id = run_id
+        self.started = _dt.datetime.now(_dt.timezone.utc)
+        self.input_files: list[Path] = []
+        self.validation: Any = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, stage: str, district: str, *, params_data: Mapping[str, Any] | None = None,
+             params_dir: str | Path = "params", data_dir: str | Path = "data", out_dir: str | Path = "outputs",
+             run_id: str | None = None, language: str | None = None) -> "StageContext":
+        """Parameters come injected as plain data by the runner, or are loaded from params/ when run by hand."""
+        st = get_stage(stage)
+        if params_data:
+            params = params_from_dict(dict(params_data), origin=f"injected parameters of {district}")
+        else:
+            params = load_params(district, params_dir)
+        if language:
+            params = params.model_copy(update={"language": language})
+        rid = run_id or os.environ.get("PROPILAS_RUN_ID") or "interactive"
+        return cls(st, district, params, data_dir=Path(data_dir), out_dir=Path(out_dir), run_id=rid,
+                   params_dir=Path(params_dir))
+
+    @property
+    def lang(self) -> str:
+        return self.params.language
+
+    # ------------------------------------------------------------------ inputs / outputs
+    def inputs(self) -> dict[str, Any]:
+        """The stage's declared inputs only: district data tables and upstream tables."""
+        out: dict[str, Any] = {}
+        if "communities" in self.stage.data_inputs or "water_systems" in self.stage.data_inputs:
+            from propilas.inputs.validation import load_inputs
+
+            found = load_inputs(self.district, self.params_dir, self.data_dir)
+            self.validation = found
+            self.input_files += found.files
+            out["validation"] = found.report()
+            out.update(found.tables)
+        if "rounds" in self.stage.data_inputs:
+            out["rounds"] = self._rounds()
+        for name in self.stage.table_inputs:
+            out[name] = read_output(self.out_dir, self.district, name)
+            self.input_files.append(output_path(self.out_dir, self.district, name))
+        return out
+
+    def _rounds(self) -> dict[int, dict[str, pd.DataFrame]]:
+        from propilas.inputs.validation import load_inputs
+
+        folder = self.data_dir / self.district / "rounds"
+        if not folder.is_dir():
+            return {}
+        found = load_inputs(self.district, self.params_dir, self.data_dir)
+        self.input_files += [f for f in found.files if "rounds" in f.parts]
+        bad = [p for p in found.errors if p.file.startswith("rounds/")]
+        if bad:
+            raise StageError("follow-up round data have errors:\n" + "\n".join(str(p) for p in bad[:20]))
+        return found.rounds
+
+    def compute(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        results = stage_module(self.stage).compute(inputs, self.params)
+        missing = [w for w in self.stage.writes if w not in results]
+        if missing:
+            raise StageError(f"stage {self.stage.name} did not produce {missing}")
+        return results
+
+    def write(self, results: Mapping[str, Any]) -> None:
+        """Write exactly the registry's outputs, each atomically (paths kept in `self.written`)."""
+        written = []
+        for name in self.stage.writes:
+            value = results[name]
+            path = output_path(self.out_dir, self.district, name)
+            if path.suffix == ".json":
+                atomic_write_json(value, path)
+            else:
+                write_canonical_csv(value, path)
+            written.append(path)
+        self.written = written
+
+    # ------------------------------------------------------------------ display
+    def t(self, key: str, **fmt: Any) -> str:
+        return labels.t(key, self.lang, **fmt)
+
+    def narrate(self, key: str, **fmt: Any) -> None:
+        """Show a paragraph of the report in its language; values are HTML-escaped."""
+        from IPython.display import Markdown, display
+
+        safe = {k: html.escape(str(v)) if isinstance(v, str) else v for k, v in fmt.items()}
+        display(Markdown(labels.t(key, self.lang, **safe)))
+
+    def heading(self, key: str, level: int = 2, **fmt: Any) -> None:
+        from IPython.display import Markdown, display
+
+        safe = {k: html.escape(str(v)) for k, v in fmt.items()}
+        display(Markdown("#" * level + " " + labels.t(key, self.lang, **safe)))
+
+    def show_table(self, df: pd.DataFrame, columns: Mapping[str, str] | None = None,
+                   codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
+                   percent: list[str] | None = None) -> None:
+        """A table for people: code columns turned into labels, headers translated, numbers rounded."""
+        from IPython.display import HTML, display
+
+        display(HTML(table_html(df, self.lang, columns, codes, decimals, max_rows, percent)))
+
+    def show_figure(self, fig) -> None:
+        show_figure(fig)
+
+    def source_note(self, communities: pd.DataFrame | None = None, systems: pd.DataFrame | None = None) -> str:
+        """Chart source line; credits SIASAR when its rows are among the inputs shown."""
+        from propilas.method.sources import chart_source
+
+        return chart_source(self.params.name, self.lang, communities, systems)
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        from propilas.core.params import CRITERIA
+
+        return CRITERIA
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return html.escape(str(text))
+
+    @staticmethod
+    def with_names(df: pd.DataFrame, communities: pd.DataFrame | None) -> pd.DataFrame:
+        """Add a `community` column with the community's name (tables show names, not codes)."""
+        out = df.copy()
+        if communities is None or "community_id" not in out.columns:
+            return out
+        names = dict(zip(communities["community_id"], communities["name"]))
+        out.insert(0, "community", [names.get(c, c) for c in out["community_id"]])
+        return out
+
+    @staticmethod
+    def ladder_headline(water_ladder: pd.DataFrame, sanitation_ladder: pd.DataFrame) -> dict[str, float]:
+        """District shares (% of population) for the diagnosis headline, as the monitoring baseline computes them."""
+        from propilas.method.monitoring import indicators_from_tables
+
+        empty = pd.DataFrame({"class": pd.Series([], dtype=object), "index": pd.Series([], dtype=float)})
+        ind = indicators_from_tables(water_ladder, sanitation_ladder, empty)
+        return {"water": ind["water_basic_or_better_pct"], "safe": ind["water_safely_managed_pct"],
+                "san": ind["sanitation_basic_or_better_pct"]}
+
+    def show_headline(self, summary: Mapping[str, Any], communities: pd.DataFrame | None = None) -> None:
+        """The mayor's headline figures as a two-column table."""
+        from propilas.method.headline import headline_rows
+
+        names = dict(zip(communities["community_id"], communities["name"])) if communities is not None else {}
+        rows = headline_rows(summary, self.params, names)
+        self.show_table(pd.DataFrame(rows, columns=["metric", "value"]),
+                        columns={"metric": "col.metric", "value": "col.value"})
+
+    def narrate_text(self, text: str) -> None:
+        """Show already-composed report text (from the catalogue); nothing shown when empty."""
+        from IPython.display import Markdown, display
+
+        if text:
+            display(Markdown(text))
+
+    # ------------------------------------------------------------------ provenance
+    def provenance(self) -> dict[str, Any]:
+        root = Path.cwd()
+        return {
+            "run_id": self.run_id,
+            "time_utc": self.started.isoformat(timespec="seconds"),
+            "district": self.district,
+            "stage": self.stage.name,
+            "code_version": code_version(str(root)),
+            "packages": package_versions(),
+            "parameters": self.params.model_dump(mode="json"),
+            "input_sha256": hash_files(self.input_files + [self.params_dir / f"{self.district}.yaml",
+                                                           self.params_dir / "defaults.yaml"], root),
+        }
+
+    def show_provenance(self) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(provenance_html(self.provenance(), self.lang)))

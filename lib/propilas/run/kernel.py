@@ -1,0 +1,180 @@
+"""Jupyter kernels and notebook execution for the runner: one shared kernel per district
+(reset between stages, replaced after a failure), papermill into a temporary file, a readable
+reason for a failed stage, and the `propilas` kernel spec.
+
+Kernels talk over IPC sockets, not TCP ports, so parallel district workers cannot race for a port.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+
+def _ipc_kernel_manager():
+    """Kernels talk over IPC sockets, not TCP ports: parallel workers cannot race for the same port."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_ipc_path(self) -> str:
+            # jupyter_client's default ('kernel-ipc' in the cwd) is shared by concurrent workers
+            return os.path.join(tempfile.gettempdir(), f"propilas-{uuid.uuid4().hex[:16]}")
+
+    return IPCKernelManager
+
+
+class SharedKernel:
+    """One kernel for all stages of a district: imports are paid once, not once per notebook.
+
+    Between notebooks the user namespace is reset (modules stay imported), so a notebook cannot
+    depend on variables left by the previous one. A kernel that died or timed out is discarded.
+    """
+
+    def __init__(self, kernel: str, cwd: Path) -> None:
+        from nbclient.util import run_sync
+
+        self._run_sync = run_sync
+        self.km = _ipc_kernel_manager()(kernel_name=kernel)
+        run_sync(self.km.start_kernel)(cwd=str(cwd))
+
+    def alive(self) -> bool:
+        return bool(self._run_sync(self.km.is_alive)())
+
+    def reset(self, timeout: float = 30) -> None:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive("get_ipython().reset(new_session=False)\nimport matplotlib.pyplot as _p; _p.close('all'); del _p",
+                                           timeout=timeout, output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel reset failed: {reply['content']}")
+        finally:
+            kc.stop_channels()
+
+    def shutdown(self) -> None:
+        try:
+            self._run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already dead is fine
+            pass
+
+
+def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: str, timeout: int,
+                     cwd: Path, shared: "SharedKernel | None" = None) -> None:
+    """papermill into a temporary file, renamed into place even when a cell fails (error kept visible)."""
+    import papermill as pm
+
+    tmp = dest.with_name(f".{dest.stem}.{os.getpid()}.tmp.ipynb")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name=kernel, cwd=str(cwd),
+                            execution_timeout=timeout, progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False,
+                            **({"km": shared.km} if shared is not None else
+                               {"kernel_manager_class": _ipc_kernel_manager()}))
+    finally:
+        if tmp.exists():
+            os.replace(tmp, dest)
+
+
+def _failure_reason(exc: BaseException) -> str:
+    name = type(exc).__name__
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        first = str(evalue).strip().splitlines()
+        return f"{ename}: {first[0] if first else ''}"[:500] + (" …" if len(first) > 1 else "")
+    if name in ("CellTimeoutError", "TimeoutError"):
+        import re
+
+        m = re.search(r"after (\d+) seconds", str(exc))
+        secs = f" after {m.group(1)} s" if m else ""
+        return f"cell timed out{secs} (limit: run.cell_timeout_s in params); the notebook shows the cell"
+    if name == "DeadKernelError":
+        return f"kernel died: {exc}"[:500]
+    return f"{name}: {exc}"[:500]
+
+
+def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], reason: str) -> None:
+    """When papermill could not save the notebook (timeout, dead kernel), keep one that says why."""
+    import nbformat
+    import papermill as pm
+
+    from propilas.inputs.tableio import atomic_write_text
+
+    try:
+        nb = nbformat.read(src, as_version=4)
+        for cell in nb.cells:
+            cell.metadata["tags"] = cell.metadata.get("tags", [])
+        nb.metadata["papermill"] = {}
+        nb = pm.parameterize.parameterize_notebook(nb, parameters)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            f"<div style='border:2px solid #c62828;padding:8px'><strong>FAILED / FALLÓ:</strong> "
+            f"{html.escape(reason)}</div>"))
+        atomic_write_text(nbformat.writes(nb), dest)
+    except Exception:  # noqa: BLE001 - the status and reason are recorded anyway
+        pass
+
+
+def preload_execution_modules() -> None:
+    """Import papermill and nbconvert (and build the HTML exporter) once in the parent, so the
+    process forked for each district inherits them instead of importing them again."""
+    import papermill  # noqa: F401
+
+    from propilas.report.htmlexport import _exporter
+
+    _exporter()
+
+
+class _KernelPool:
+    """Lazily started shared kernel, reset between stages, replaced after a failure."""
+
+    def __init__(self, kernel: str, cwd: Path) -> None:
+        self.kernel, self.cwd = kernel, cwd
+        self.current: SharedKernel | None = None
+        self.used = False
+
+    def get(self) -> SharedKernel:
+        if self.current is not None and not self.current.alive():
+            self.discard()
+        if self.current is None:
+            self.current = SharedKernel(self.kernel, self.cwd)
+            self.used = False
+        elif self.used:
+            self.current.reset()
+        self.used = True
+        return self.current
+
+    def discard(self) -> None:
+        if self.current is not None:
+            self.current.shutdown()
+        self.current = None
+
+
+def ensure_kernel(name: str) -> None:
+    """Register this interpreter as kernel `name` (in sys.prefix) when no such kernel exists."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+        if Path(spec.argv[0]).exists() or spec.argv[0] in ("python", "python3"):
+            return
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix)

@@ -1,0 +1,259 @@
+"""Run the stage notebooks for districts: in order per district, districts in parallel, cached by content.
+
+A district's stages run in one worker (a process, or a Dask worker); districts are independent.
+One district failing never stops the others: its failed notebook is kept with the error
+visible, later stages are not run and their stale outputs are removed, and the run's exit code
+is non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import shutil
+import time
+import traceback
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from propilas.run import cache
+from propilas.core.errors import PropilasError
+from propilas.core.paths import district_dir, output_path, stage_outputs
+from propilas.core.registry import COMPARISON, STAGES, Stage
+from propilas.run.kernel import _KernelPool, _failure_reason, _write_failed_notebook, execute_notebook
+
+OK, CACHED, FAILED, NOT_RUN = "ok", "cached", "failed", "not_run"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    root: Path
+    params_dir: Path
+    data_dir: Path
+    out_dir: Path
+    notebooks_dir: Path
+    run_id: str
+    force: bool = False
+    kernel: str | None = None  # None: from params (run.kernel)
+    language: str | None = None  # override params.language for every district (tests run both)
+
+    @classmethod
+    def create(cls, root: Path | str = ".", out_dir: Path | str | None = None, force: bool = False,
+               language: str | None = None, params_dir: Path | str | None = None,
+               data_dir: Path | str | None = None) -> "RunConfig":
+        root = Path(root).resolve()
+        run_id = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+        return cls(root=root, params_dir=Path(params_dir or root / "params").resolve(),
+                   data_dir=Path(data_dir or root / "data").resolve(),
+                   out_dir=Path(out_dir or root / "outputs").resolve(), notebooks_dir=root / "notebooks",
+                   run_id=run_id, force=force, language=language)
+
+
+@dataclass
+class StageResult:
+    district: str
+    stage: str
+    status: str
+    duration_s: float = 0.0
+    reason: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Events = Callable[[str, str, str], None]
+
+
+def _quiet_logs() -> None:
+    import warnings
+
+    for name in ("papermill", "traitlets", "nbclient", "asyncio"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="papermill")
+
+
+def data_files(cfg: RunConfig, district: str, stage: Stage) -> list[Path]:
+    folder = cfg.data_dir / district
+    out: list[Path] = []
+    for table in stage.data_inputs:
+        if table == "rounds":
+            rounds = folder / "rounds"
+            if rounds.is_dir():
+                out += sorted(p for p in rounds.rglob("*") if p.is_file())
+        else:
+            out += sorted(p for p in folder.glob(f"{table}.*") if p.suffix in (".csv", ".xlsx")
+                          and p.resolve().is_relative_to(cfg.data_dir.resolve()))
+    return out
+
+
+def upstream_files(cfg: RunConfig, district: str, stage: Stage) -> list[Path]:
+    return [output_path(cfg.out_dir, district, t) for t in stage.table_inputs]
+
+
+def notebook_paths(cfg: RunConfig, district: str, stage: Stage) -> tuple[Path, Path]:
+    d = district_dir(cfg.out_dir, district)
+    return d / stage.notebook, d / f"{stage.name}.html"
+
+
+def clear_stage(cfg: RunConfig, district: str, stage: Stage, keep_notebook: bool = False) -> None:
+    """Remove a stage's outputs so nothing stale can be mistaken for a current result."""
+    d = district_dir(cfg.out_dir, district)
+    cache.invalidate(d, stage.name)
+    paths = stage_outputs(cfg.out_dir, district, stage)
+    if not keep_notebook:
+        paths += list(notebook_paths(cfg, district, stage))
+    for p in paths:
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def stage_is_fresh(cfg: RunConfig, district: str, stage: Stage, key: str) -> bool:
+    nb_out, html_out = notebook_paths(cfg, district, stage)
+    return (not cfg.force and nb_out.exists() and html_out.exists()
+            and cache.is_fresh(district_dir(cfg.out_dir, district), stage.name, key))
+
+
+def district_is_fresh(cfg: RunConfig, district: str) -> bool:
+    """Every stage of the district would be served from the cache (nothing to execute)."""
+    from propilas.core.params import load_params
+
+    if cfg.force:
+        return False
+    try:
+        params = load_params(district, cfg.params_dir)
+    except PropilasError:
+        return False
+    if cfg.language:
+        params = params.model_copy(update={"language": cfg.language})
+    params_data = params.model_dump(mode="json")
+    for st in STAGES:
+        inputs = data_files(cfg, district, st) + upstream_files(cfg, district, st)
+        if not stage_is_fresh(cfg, district, st, cache.stage_key(cfg.notebooks_dir / st.notebook, params_data, inputs)):
+            return False
+    return True
+
+
+def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str, Any], kernel: str,
+              timeout: int, shared: "_KernelPool | None" = None) -> StageResult:
+    from propilas.core.provenance import hash_files
+
+    ddir = district_dir(cfg.out_dir, district)
+    src = cfg.notebooks_dir / stage.notebook
+    inputs = data_files(cfg, district, stage) + upstream_files(cfg, district, stage)
+    key = cache.stage_key(src, params_data, inputs)
+    nb_out, html_out = notebook_paths(cfg, district, stage)
+    input_hashes = hash_files(inputs, cfg.root)
+    if stage_is_fresh(cfg, district, stage, key):
+        rec = cache.load_record(ddir, stage.name) or {}
+        return StageResult(district, stage.name, CACHED, 0.0, "unchanged inputs, parameters and code",
+                           input_hashes, rec.get("outputs", {}))
+    from propilas.report.htmlexport import export_html  # nbconvert is only imported when a stage really runs
+
+    clear_stage(cfg, district, stage)
+    t0 = time.perf_counter()
+    parameters = {"district": district, "params_data": params_data, "params_dir": str(cfg.params_dir),
+                  "data_dir": str(cfg.data_dir), "out_dir": str(cfg.out_dir), "run_id": cfg.run_id}
+    try:
+        execute_notebook(src, nb_out, parameters, kernel, timeout, cfg.root, shared.get() if shared else None)
+    except BaseException as exc:  # noqa: BLE001 - any failure marks the stage failed, never the batch
+        if shared:
+            shared.discard()
+        reason = _failure_reason(exc)
+        if not nb_out.exists():
+            _write_failed_notebook(src, nb_out, parameters, reason)
+        if nb_out.exists():
+            try:
+                export_html(nb_out, html_out, f"{district} · {stage.name} (FAILED)")
+            except Exception:  # noqa: BLE001
+                pass
+        for p in stage_outputs(cfg.out_dir, district, stage):
+            p.unlink(missing_ok=True)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return StageResult(district, stage.name, FAILED, time.perf_counter() - t0, reason, input_hashes)
+    outputs = stage_outputs(cfg.out_dir, district, stage)
+    missing = [p.name for p in outputs if not p.exists()]
+    if missing:
+        return StageResult(district, stage.name, FAILED, time.perf_counter() - t0,
+                           f"notebook finished without writing {missing}", input_hashes)
+    export_html(nb_out, html_out, f"{params_data.get('name', district)} · {stage.title(params_data.get('language', 'es'))}")
+    out_hashes = cache.save_record(ddir, stage.name, key, outputs + [nb_out, html_out],
+                                   {"run_id": cfg.run_id, "stage": stage.name})
+    return StageResult(district, stage.name, OK, time.perf_counter() - t0, "", input_hashes, out_hashes)
+
+
+def run_district(district: str, cfg: RunConfig, events: Events | None = None) -> list[StageResult]:
+    """Every stage in order for one district; stops at the first failure, never raises for data."""
+    _quiet_logs()
+    from propilas.core.params import load_params
+
+    results: list[StageResult] = []
+    emit = events or (lambda *a: None)
+    try:
+        params = load_params(district, cfg.params_dir)
+        if cfg.language:
+            params = params.model_copy(update={"language": cfg.language})
+        params_data = params.model_dump(mode="json")
+        kernel = cfg.kernel or params.run.kernel
+        timeout = params.run.cell_timeout_s
+    except PropilasError as exc:
+        results.append(StageResult(district, STAGES[0].name, FAILED, 0.0, str(exc)))
+        emit(district, STAGES[0].name, FAILED)
+        for st in STAGES[1:]:
+            results.append(StageResult(district, st.name, NOT_RUN, reason="earlier stage failed"))
+            emit(district, st.name, NOT_RUN)
+        _write_log(cfg, district, results)
+        return results
+    failed = False
+    pool = _KernelPool(kernel, cfg.root)
+    try:
+        _run_stages(cfg, district, params_data, kernel, timeout, pool, results, emit)
+    finally:
+        pool.discard()
+    _write_log(cfg, district, results)
+    return results
+
+
+def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kernel: str, timeout: int,
+                pool: _KernelPool, results: list[StageResult], emit: Events) -> None:
+    failed = False
+    for st in STAGES:
+        if failed:
+            clear_stage(cfg, district, st)
+            results.append(StageResult(district, st.name, NOT_RUN, reason="earlier stage failed"))
+            emit(district, st.name, NOT_RUN)
+            continue
+        emit(district, st.name, "running")
+        try:
+            res = run_stage(cfg, district, st, params_data, kernel, timeout, pool)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            res = StageResult(district, st.name, FAILED, 0.0, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+        results.append(res)
+        emit(district, st.name, res.status)
+        failed = res.status == FAILED
+
+
+def _write_log(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
+    from propilas.inputs.tableio import atomic_write_text
+
+    lines = [f"run {cfg.run_id} district {district}"]
+    lines += [f"{r.stage:28s} {r.status:8s} {r.duration_s:7.1f}s {r.reason}" for r in results]
+    atomic_write_text("\n".join(lines) + "\n", district_dir(cfg.out_dir, district) / "run.log")
+
+
+def completed(results: list[StageResult]) -> bool:
+    return all(r.status in (OK, CACHED) for r in results) and len(results) == len(STAGES)
+
+
+def remove_stale_district_outputs(cfg: RunConfig, district: str) -> None:
+    d = district_dir(cfg.out_dir, district)
+    if d.exists():
+        shutil.rmtree(d / ".tmp", ignore_errors=True)

@@ -1,0 +1,41 @@
+"""Chart of stage 6: cost of the first-years project sheets by community and financing source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from propilas.method.budget_sheets import source_column, source_label
+from propilas.core.labels import t
+from propilas.core.params import DistrictParams
+from propilas.stages.charts.common import finish, new_figure
+
+SOURCE_COLOURS: tuple[str, ...] = ("#0073b0", "#48bde8", "#8d6e63", "#9ccc65", "#ffa726", "#9e9e9e")
+
+
+def sheets_cost_chart(project_sheets: pd.DataFrame, params: DistrictParams) -> Figure:
+    """Horizontal stacked bars: one bar per community, one segment per financing source (soles)."""
+    lang = params.language
+    years = params.budget.sheet_years
+    cols = [source_column(s) for s in params.budget.sources]
+    fig, ax = new_figure(8.0, max(3.0, 0.45 * project_sheets["community_id"].nunique() + 1.8)
+                         if len(project_sheets) else 3.0)
+    if project_sheets.empty:
+        ax.text(0.5, 0.5, t("budget.no_sheets", lang, years=years), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+    else:
+        df = project_sheets.copy()
+        df["label"] = df["community_name"].fillna(df["community_id"]).astype(str)
+        by = df.groupby("label", sort=False)[cols].sum()
+        by = by.loc[by.sum(axis=1).sort_values().index]
+        left = np.zeros(len(by))
+        for i, (src, col) in enumerate(zip(params.budget.sources, cols)):
+            ax.barh(by.index, by[col].to_numpy(), left=left, color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
+                    label=source_label(src, lang))
+            left += by[col].to_numpy()
+        ax.legend(frameon=False, fontsize=8)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    return finish(fig, t("budget.sheets_title", lang, years=years),
+                  t("budget.source_note", lang, district=params.name),
+                  xlabel=t("budget.axis_cost", lang), ylabel=t("budget.axis_community", lang), ax=ax)

@@ -1,0 +1,128 @@
+"""Charts of stages 0-1: population by community and projection, JMP ladders and a simple map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from propilas.core.labels import label, t
+from propilas.method.ladders import SANITATION_RUNGS, WATER_RUNGS
+from propilas.stages.charts.common import COLOURS, finish, new_figure
+
+NOT_COMPUTED_COLOUR = "#d9d9d9"
+
+
+def _names(communities: pd.DataFrame | None) -> dict:
+    if communities is None or "name" not in communities.columns:
+        return {}
+    return dict(zip(communities["community_id"], communities["name"]))
+
+
+def population_by_community(communities: pd.DataFrame, year: int, language: str, source: str) -> Figure:
+    """Bar chart of base-year population per community, largest first."""
+    df = communities.sort_values("population", ascending=False)
+    fig, ax = new_figure(8, max(3.0, 0.3 * len(df) + 1.5))
+    names = [str(n) for n in df.get("name", df["community_id"])]
+    ax.barh(names, df["population"].astype(float), color=COLOURS["water"])
+    ax.invert_yaxis()
+    return finish(fig, t("population.by_community_title", language, year=year), source,
+                  xlabel=t("population.axis_persons", language))
+
+
+def population_projection(district_population: pd.DataFrame, language: str, source: str) -> Figure:
+    """Lines of the district projection, the rural part expected and Σ communities."""
+    fig, ax = new_figure()
+    years = district_population["year"]
+    for col, key, style in (("population_district", "population.series_district", "-"),
+                            ("rural_expected", "population.series_rural_expected", "--"),
+                            ("communities_total", "population.series_communities", "-")):
+        if col in district_population.columns:
+            ax.plot(years, district_population[col], style, label=t(key, language), marker="o", markersize=3)
+    ax.legend(frameon=False, fontsize=8)
+    title = t("population.projection_title", language, start=int(years.min()) if len(years) else "",
+              end=int(years.max()) if len(years) else "")
+    return finish(fig, title, source, xlabel=t("common.year", language),
+                  ylabel=t("population.axis_persons", language))
+
+
+def ladder_chart(ladder: pd.DataFrame, ladder_district: pd.DataFrame, service: str, language: str,
+                 source: str, communities: pd.DataFrame | None = None) -> Figure:
+    """100 % stacked horizontal bars of a ladder per community plus the district.
+
+    Rungs that could not be computed are not drawn as 0: the remainder up to 100 % is a grey
+    'not computed' segment so a reader sees the gap.
+    """
+    rungs = WATER_RUNGS if service == "water" else SANITATION_RUNGS
+    names = _names(communities)
+    order = list(dict.fromkeys(ladder["community_id"]))
+    wide = ladder.pivot(index="community_id", columns="rung", values="share_pct").reindex(order)
+    wide = wide.reindex(columns=list(rungs))
+    dist = ladder_district[ladder_district["service"] == service].set_index("rung")["share_pct"]
+    wide.loc["__district__"] = dist.reindex(list(rungs)).to_numpy(dtype=float)
+    labels = [names.get(c, str(c)) for c in order] + [t("diagnosis.district_row", language)]
+    fig, ax = new_figure(9, max(3.0, 0.3 * len(labels) + 2))
+    y = np.arange(len(labels))
+    left = np.zeros(len(labels))
+    handles = []
+    for rung in rungs:
+        vals = wide[rung].to_numpy(dtype=float)
+        width = np.nan_to_num(vals, nan=0.0)
+        ax.barh(y, width, left=left, color=COLOURS.get(rung, "#999999"), edgecolor="white", linewidth=0.5)
+        left += width
+        handles.append(Patch(color=COLOURS.get(rung, "#999999"), label=label("rung", rung, language)))
+    rest = np.clip(100.0 - left, 0, None)
+    rest[rest < 1e-9] = 0.0
+    if rest.any():
+        ax.barh(y, rest, left=left, color=NOT_COMPUTED_COLOUR, hatch="//", edgecolor="white", linewidth=0.5)
+        handles.append(Patch(facecolor=NOT_COMPUTED_COLOUR, hatch="//", label=t("diagnosis.not_computed", language)))
+    ax.set_yticks(y, labels)
+    ax.get_yticklabels()[-1].set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    key = "diagnosis.water_ladder_title" if service == "water" else "diagnosis.sanitation_ladder_title"
+    return finish(fig, t(key, language), source, xlabel=t("diagnosis.share_axis", language))
+
+
+def majority_rung(ladder: pd.DataFrame, rungs: tuple[str, ...]) -> pd.Series:
+    """Rung holding the largest computed population share per community (ties → better rung)."""
+    out = {}
+    for cid, g in ladder.groupby("community_id", sort=False):
+        shares = g.set_index("rung")["share_pct"].reindex(list(rungs))
+        out[cid] = None if shares.isna().all() else shares.idxmax()  # idxmax keeps the first (better) rung
+    return pd.Series(out, dtype=object)
+
+
+def ladder_map(communities: pd.DataFrame, ladder: pd.DataFrame, service: str, language: str,
+               source: str) -> Figure | None:
+    """Scatter of community coordinates coloured by majority rung; None when no coordinates.
+
+    Communities without coordinates are omitted and counted in the note (never placed at 0,0).
+    """
+    rungs = WATER_RUNGS if service == "water" else SANITATION_RUNGS
+    if "latitude" not in communities.columns or "longitude" not in communities.columns:
+        return None
+    has = communities["latitude"].notna() & communities["longitude"].notna()
+    if not has.any():
+        return None
+    omitted = int((~has).sum())
+    rung = majority_rung(ladder, rungs)
+    pts = communities[has]
+    fig, ax = new_figure(6.5, 6)
+    handles = []
+    for code in list(rungs) + [None]:
+        sel = pts[[rung.get(c) == code for c in pts["community_id"]]]
+        if sel.empty:
+            continue
+        colour = COLOURS.get(code, NOT_COMPUTED_COLOUR) if code else NOT_COMPUTED_COLOUR
+        ax.scatter(sel["longitude"], sel["latitude"], s=60, color=colour, edgecolor="#333333", linewidth=0.5)
+        name = label("rung", code, language) if code else t("diagnosis.not_computed", language)
+        handles.append(Patch(color=colour, label=name))
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(handles=handles, frameon=False, fontsize=8)
+    note = source + (" " + t("diagnosis.map_omitted", language, n=omitted) if omitted else "")
+    key = "diagnosis.water_map_title" if service == "water" else "diagnosis.sanitation_map_title"
+    return finish(fig, t(key, language), note, xlabel=t("diagnosis.longitude", language),
+                  ylabel=t("diagnosis.latitude", language))

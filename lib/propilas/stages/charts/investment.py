@@ -1,0 +1,67 @@
+"""Charts of stage 5: investment by year and source against the envelope; coverage trajectory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from propilas.core.labels import label, t
+from propilas.stages.charts.common import COLOURS, finish, new_figure
+
+SOURCE_COLOURS: dict[str, str] = {"municipal": "#0073b0", "regional": "#48bde8", "national": "#8d6e63"}
+_FALLBACK = ("#9e9e9e", "#fdd835", "#ffb74d", "#2e7d32")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def investment_by_year(cost_by_year: pd.DataFrame, sources: list[str], language: str,
+                       source: str) -> Figure:
+    """Stacked bars of money spent per year by source (charged in `sources` order, ATM
+    included) and a step line of the pooled envelope: the white space under the line is money
+    left because no remaining item fitted whole."""
+    spent = cost_by_year.pivot_table(index="year", columns="source", values="spent_pen",
+                                     aggfunc="sum").reindex(columns=sources).fillna(0.0)
+    env = cost_by_year.groupby("year")["envelope_pen"].sum().reindex(spent.index)
+    fig, ax = new_figure(9, 4.5)
+    x = spent.index.to_numpy()
+    bottom = np.zeros(len(x))
+    for i, s in enumerate(sources):
+        vals = spent[s].to_numpy(dtype=float)
+        ax.bar(x, vals, bottom=bottom, color=SOURCE_COLOURS.get(s, _FALLBACK[i % len(_FALLBACK)]),
+               label=_cap(label("source", s, language)), width=0.7)
+        bottom += vals
+    ax.step(x, env.to_numpy(dtype=float), where="mid", color="#333333", linestyle="--",
+            label=t("investment.envelope", language))
+    ax.set_xticks(x, [str(int(v)) for v in x], rotation=45 if len(x) > 10 else 0)
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.legend(frameon=False, fontsize=8, ncols=len(sources) + 1, loc="upper center",
+              bbox_to_anchor=(0.5, -0.18))
+    return finish(fig, t("investment.chart_title", language), source,
+                  ylabel=t("investment.amount_axis", language))
+
+
+def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, language: str,
+                        source: str) -> Figure:
+    """Coverage % per year for water and sanitation with the target as a dashed line.
+    Coverage can fall while served people do not: population grows."""
+    fig, ax = new_figure(8.5, 4.5)
+    targets = target_years.set_index("service")["target_pct"] if len(target_years) else pd.Series(dtype=float)
+    for service in ("water", "sanitation"):
+        tr = trajectory[trajectory["service"] == service].sort_values("year")
+        if tr.empty:
+            continue
+        name = label("service", service, language)
+        ax.plot(tr["year"], tr["coverage_pct"], marker="o", markersize=3, color=COLOURS[service],
+                label=name.capitalize())
+        tgt = targets.get(service, np.nan)
+        if pd.notna(tgt):
+            ax.axhline(float(tgt), color=COLOURS[service], linestyle="--", linewidth=1,
+                       label=t("investment.target_line", language, service=name).capitalize())
+    ax.set_ylim(0, 105)
+    ax.legend(frameon=False, fontsize=8)
+    note = f"{source}. {t('investment.effects_note', language)}."
+    return finish(fig, t("investment.trajectory_title", language), note,
+                  xlabel=t("common.year", language), ylabel=t("investment.coverage_axis", language))

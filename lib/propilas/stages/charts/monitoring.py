@@ -1,0 +1,54 @@
+"""Chart of stage 7: per indicator, the annual target line and the measured values as traffic lights."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from propilas.core.labels import label, t
+from propilas.method.monitoring import INDICATORS
+from propilas.core.params import DistrictParams
+from propilas.stages.charts.common import COLOURS, finish
+
+import matplotlib.pyplot as plt
+
+
+def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams) -> Figure:
+    """Small multiples (one panel per indicator): target line, actual points coloured by light
+    (grey when the light is 'not_applicable' or missing)."""
+    lang = params.language
+    inds = [i for i in INDICATORS if i in set(monitoring["indicator"])]
+    ncols = 2
+    nrows = max(1, math.ceil(len(inds) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9.0, 2.6 * nrows + 1.0), dpi=100, squeeze=False)
+    measured_rounds = monitoring.loc[monitoring["actual"].notna(), "year"].nunique()
+    title = t("monitoring.title", lang)
+    if measured_rounds <= 1:
+        title = f"{title} — {t('monitoring.no_rounds', lang)}"
+    # common.finish writes the title on one axis; here it belongs to the whole figure, so the
+    # note and layout come from finish and the title is moved to a suptitle afterwards.
+    finish(fig, title, t("monitoring.source_note", lang, base=params.base_year, district=params.name),
+           ax=axes.flat[0])
+    axes.flat[0].set_title("", loc="left")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    for ax in axes.flat[len(inds):]:
+        ax.set_axis_off()
+    for ax, ind in zip(axes.flat, inds):
+        sub = monitoring.loc[monitoring["indicator"].eq(ind)].sort_values("year")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.plot(sub["year"], sub["target"], color="#555555", lw=1.5, ls="--", label=t("monitoring.target", lang))
+        meas = sub.loc[sub["actual"].notna()]
+        colours = [COLOURS.get(str(lt), "#9e9e9e") for lt in meas["light"]]
+        ax.plot(meas["year"], meas["actual"], color="#999999", lw=0.8)
+        ax.scatter(meas["year"], meas["actual"], c=colours, s=40, zorder=3, label=t("monitoring.actual", lang))
+        ax.set_title(label("indicator", ind, lang), fontsize=9, loc="left")
+        ax.set_xlim(params.base_year - 0.5, params.horizon_year + 0.5)
+        ax.tick_params(labelsize=8)
+        if ind.endswith("_pen"):
+            ax.yaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    if inds:
+        axes.flat[0].legend(frameon=False, fontsize=7)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    return fig

@@ -1,0 +1,95 @@
+"""The three charts for the mayor (stage 8): coverage now vs horizon, systems by class,
+spending per year against the envelope."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from propilas.method.budget_sheets import source_label
+from propilas.core.labels import label, t
+from propilas.core.params import DistrictParams
+from propilas.stages.charts.common import COLOURS, finish, new_figure
+from propilas.stages.charts.budget import SOURCE_COLOURS
+
+CLASS_KEYS: tuple[str, ...] = ("A", "B", "C", "D", "unclassified")
+
+
+def _note(summary: Mapping[str, Any], params: DistrictParams) -> str:
+    pct = summary.get("illustrative_rows_pct")
+    return t("summary.source_note", params.language, district=params.name,
+             illustrative="—" if pct is None else f"{pct:.1f}")
+
+
+def coverage_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure:
+    """Grouped bars water / sanitation: base-year coverage and horizon coverage with the plan,
+    with each target as a tick mark. A missing figure is left blank, not drawn as 0."""
+    lang = params.language
+    fig, ax = new_figure(7.0, 4.2)
+    services = ("water", "sanitation")
+    x = np.arange(len(services))
+    now = [summary.get(f"{s}_basic_or_better_pct") for s in services]
+    hz = [summary.get(f"{s}_coverage_horizon_pct") for s in services]
+    tg = [summary.get(f"{s}_target_pct") for s in services]
+    w = 0.36
+    for off, vals, alpha, key, year in ((-w / 2, now, 0.55, "summary.now", params.base_year),
+                                        (w / 2, hz, 1.0, "summary.horizon", params.horizon_year)):
+        heights = [np.nan if v is None else v for v in vals]
+        bars = ax.bar(x + off, heights, w, color=[COLOURS[s] for s in services], alpha=alpha,
+                      label=t(key, lang, year=year), edgecolor="#333333", linewidth=0.5)
+        for b, v in zip(bars, vals):
+            if v is not None:
+                ax.text(b.get_x() + b.get_width() / 2, v + 1, f"{v:.1f}", ha="center", fontsize=8)
+    for i, v in enumerate(tg):
+        if v is not None:
+            ax.hlines(v, i - w, i + w, colors="#c62828", linestyles="--",
+                      label=t("summary.target", lang) if i == 0 else None)
+    ax.set_xticks(x, [t(f"summary.service.{s}", lang) for s in services])
+    ax.set_ylim(0, 110)
+    ax.legend(frameon=False, fontsize=8)
+    return finish(fig, t("summary.coverage_title", lang, horizon=params.horizon_year), _note(summary, params),
+                  ylabel=t("summary.axis_pct", lang), ax=ax)
+
+
+def systems_by_class_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure:
+    """Bars of systems per class A–D and unclassified; partial indices noted (they are flagged)."""
+    lang = params.language
+    fig, ax = new_figure(6.5, 4.0)
+    counts = summary.get("systems_by_class") or {}
+    vals = [counts.get(c, 0) for c in CLASS_KEYS]
+    ax.bar([label("class", c, lang) for c in CLASS_KEYS], vals, color=[COLOURS[c] for c in CLASS_KEYS])
+    for i, v in enumerate(vals):
+        ax.text(i, v + 0.05, str(v), ha="center", fontsize=9)
+    ax.tick_params(axis="x", labelsize=8, rotation=15)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if summary.get("partial_indices"):
+        ax.text(0.99, 0.97, t("summary.partial_note", lang, n=summary["partial_indices"]), transform=ax.transAxes,
+                ha="right", va="top", fontsize=8, color="#555555")
+    return finish(fig, t("summary.classes_title", lang), _note(summary, params),
+                  ylabel=t("summary.axis_systems", lang), ax=ax)
+
+
+def investment_chart(cost_by_year: pd.DataFrame, params: DistrictParams,
+                     summary: Mapping[str, Any] | None = None) -> Figure:
+    """Stacked bars of spent soles per year by source, and the total envelope as a step line."""
+    lang = params.language
+    fig, ax = new_figure(8.0, 4.2)
+    cy = cost_by_year.copy()
+    cy["year"] = cy["year"].astype(int)
+    spent = cy.pivot_table(index="year", columns="source", values="spent_pen", aggfunc="sum").fillna(0.0)
+    envelope = cy.groupby("year")["envelope_pen"].sum()
+    bottom = np.zeros(len(spent))
+    for i, src in enumerate(params.budget.sources):
+        if src in spent.columns:
+            ax.bar(spent.index, spent[src].to_numpy(), bottom=bottom, color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
+                   label=source_label(src, lang))
+            bottom += spent[src].to_numpy()
+    ax.step(envelope.index, envelope.to_numpy(), where="mid", color="#c62828", lw=1.5,
+            label=t("summary.envelope", lang))
+    ax.yaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    ax.legend(frameon=False, fontsize=8)
+    return finish(fig, t("summary.investment_title", lang), _note(summary or {}, params),
+                  xlabel=t("common.year", lang), ylabel=t("summary.axis_soles", lang), ax=ax)
