@@ -49,6 +49,11 @@ def make_project(case: str, dest: Path) -> Path:
     (dest / "notebooks").mkdir(exist_ok=True)  # the CLI finds the project by params/defaults.yaml + notebooks/
     if not (dest / "params" / "defaults.yaml").exists():
         shutil.copy(FIX / "params" / "defaults.yaml", dest / "params" / "defaults.yaml")
+    if meta.get("symlink_params_outside"):
+        outside = dest.parent / f"outside_{case}.yaml"
+        link = dest / "params" / f"{meta['district']}.yaml"
+        shutil.move(link, outside)
+        link.symlink_to(outside)
     if meta.get("symlink_data_outside"):
         outside = dest.parent / f"outside_{case}"
         shutil.copytree(FIX / "data" / "fixture", outside)
@@ -109,7 +114,7 @@ def test_corpus_is_big_enough_and_complete():
     assert wanted <= kinds, sorted(wanted - kinds)
     for c in CASES:
         meta = _meta(c)
-        assert meta["outcome"] in ("error", "reads_ok", "escaped", "refused"), c
+        assert meta["outcome"] in ("error", "reads_ok", "escaped", "refused", "accepted"), c
         assert meta["outcome"] != "error" or meta["problems"], f"{c}: an error case must say what is reported"
 
 
@@ -136,6 +141,9 @@ def test_case(case, tmp_path):
         return
     errors = found.errors
     shown = "\n".join(str(p) for p in found.problems)
+    if meta.get("max_message_chars"):
+        long = [len(str(p)) for p in found.problems if len(str(p)) > meta["max_message_chars"]]
+        assert not long, f"{case}: messages of {long} characters (limit {meta['max_message_chars']})"
     if meta["outcome"] == "error":
         assert not found.ok, f"{case}: no error reported"
         for spec in meta["problems"]:
@@ -155,6 +163,24 @@ def test_case(case, tmp_path):
         names = dict(zip(found.tables["communities"]["community_id"], found.tables["communities"]["name"]))
         for cid, name in meta["names"].items():
             assert names[cid] == name  # kept verbatim in the data; escaping is the HTML writer's job
+    elif meta["outcome"] == "accepted":  # read (cleaned where said), with the warnings listed
+        for spec in meta.get("warnings", []):
+            hits = [p for p in found.warnings if _matches(p, spec)]
+            assert hits, f"{case}: expected warning {spec}\nreported:\n{shown}"
+            _assert_named(hits[0], spec)
+        for key, want in meta.get("params_expected", {}).items():
+            value: Any = found.params
+            for part in re.findall(r"[^.\[\]]+", key):
+                value = value[int(part)] if isinstance(value, list) else getattr(value, part)
+            assert value == want, f"{case}: params {key} is {value!r}, expected {want!r}"
+        names = dict(zip(found.tables["communities"]["community_id"], found.tables["communities"]["name"]))
+        for cid, name in meta.get("names", {}).items():
+            assert names[cid] == name
+        for cell in meta.get("cells", []):  # numbers read exactly (e.g. '0.561' in a ';' file)
+            tb = found.tables[cell["table"]]
+            key = "community_id" if cell["table"] == "communities" else "system_id"
+            got = tb.loc[tb[key] == cell["id"], cell["column"]].tolist()
+            assert got == [cell["value"]], f"{case}: {cell} read as {got}"
 
 
 def test_html_table_escapes_names():

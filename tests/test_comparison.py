@@ -64,10 +64,22 @@ def test_empty_and_charts():
     from propilas.report.comparison_charts import (coverage_by_district_chart, investment_per_person_chart,
                                             sustainability_by_district_chart)
     import matplotlib.pyplot as plt
-    from helpers import make_params
-    cut = make_params().sustainability.class_cutoffs
     t = table()
-    for fig in (coverage_by_district_chart(t, "es"), sustainability_by_district_chart(t, "en", cut),
+    for fig in (coverage_by_district_chart(t, "es"), sustainability_by_district_chart(t, "en"),
                 investment_per_person_chart(t, "es")):
         assert fig.axes[0].get_title(loc="left")
         plt.close(fig)
+
+
+def test_money_columns_are_the_summary_money_figures():
+    # issue 10: the comparison shows the plan cost and the ATM beside investment and gap, the
+    # summary's numbers unchanged; a district without them is empty, never 0
+    s = summary("d1", 50.0, 40.0, 2.5, 1000.0, 100, invest=4000.0)
+    s.update({"plan_cost_pen": 5000.0, "atm_total_pen": 630.0, "unpriced_items": 1})
+    t = comparison_table([s, summary("d2", 50.0, 60.0, 3.0, 0.0, 100)]).set_index("district")
+    cols = headline_columns()
+    assert cols.index("plan_cost_pen") < cols.index("investment_total_pen") < cols.index("funding_gap_pen")
+    assert "atm_total_pen" in cols and "plan_total_pen" not in cols
+    assert (t.loc["d1", "plan_cost_pen"], t.loc["d1", "investment_total_pen"], t.loc["d1", "funding_gap_pen"],
+            t.loc["d1", "atm_total_pen"]) == (5000.0, 4000.0, 1000.0, 630.0)
+    assert math.isnan(t.loc["d2", "plan_cost_pen"]) and math.isnan(t.loc["d2", "atm_total_pen"])

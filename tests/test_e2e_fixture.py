@@ -99,10 +99,13 @@ def test_sustainability_by_hand(run):
     # S3: E = (3+2+3+4+2.5)/5 = 2.9; G = (4+4+4+3)/4 = 3.75; O = (4+1+4+3)/4 = 3; IS = 3.1375 -> B
     assert s.loc["S3", "index"] == pytest.approx(3.1375)
     assert s.loc["S3", "class"] == "B"
-    # S4: no management data -> G missing; E = (1.25+2+1+1+1)/5 = 1.25; O = 1 (chlorination only)
-    #     IS = (2*1.25 + 1)/3 = 1.1667 -> D, partial
-    assert s.loc["S4", "index"] == pytest.approx(3.5 / 3)
+    # S4: no management data -> G missing; E = (1.25+2+1+1+1)/5 = 1.25; O rests on chlorination
+    #     alone, 1 known sub-variable < sustainability.min_subvariables 2 -> O missing too
+    #     (issue 10: the old expectation, O = 1 and IS = (2*1.25 + 1)/3 = 1.1667, was the defect)
+    #     IS = E = 1.25 -> D, partial; infrastructure 1.25 <= 1.5 -> still reconstruction in stage 4
+    assert s.loc["S4", "index"] == pytest.approx(1.25)
     assert s.loc["S4", "class"] == "D"
+    assert "insufficient_evidence:O" in s.loc["S4", "flags"]
     assert bool(s.loc["S4", "partial"]) is True and bool(s.loc["S1", "partial"]) is False
 
 
@@ -128,16 +131,19 @@ def test_plan_invariants_and_summary(run):
     one_off = funded[funded["intervention"] != "atm"]
     assert not one_off.groupby("item_id")["year"].nunique().gt(1).any()
     traj = table(out, "trajectory")
-    for _, t in traj.groupby("service"):
-        assert t.sort_values("year")["population_served"].diff().dropna().ge(-1e-9).all()
+    # issue 10: served never exceeds population (it may fall when population falls)
+    assert (traj["population_served"] <= traj["population"] + 1e-9).all()
+    assert (traj["coverage_pct"].dropna() <= 100.0).all()
     s = json.loads((out / "fixture" / "summary.json").read_text())
     assert s["water_basic_or_better_pct"] == 58.1  # 122 / 210 persons
     assert s["sanitation_basic_or_better_pct"] == 47.6  # 100 / 210
     assert s["water_safely_managed_pct"] == 22.9  # 48 / 210
     assert s["systems_by_class"] == {"A": 1, "B": 1, "C": 1, "D": 1, "unclassified": 0}
     assert s["partial_indices"] == 1
-    unfunded = plan.loc[plan["status"] == "unfunded", "cost_pen"].sum()
-    assert s["funding_gap_pen"] == pytest.approx(unfunded, abs=0.5)  # whole soles
+    works = plan["intervention"] != "atm"  # money figures are works only, the ATM apart (issue 10)
+    unfunded = plan.loc[(plan["status"] == "unfunded") & works, "cost_pen"].sum()
+    assert s["funding_gap_pen"] == pytest.approx(unfunded, abs=0.5 * 3)  # whole soles per service
+    assert s["investment_total_pen"] + s["funding_gap_pen"] == s["plan_cost_pen"]
     comp = pd.read_csv(out / "comparison.csv")
     assert comp.loc[0, "district"] == "fixture" and comp.loc[0, "water_basic_or_better_pct"] == 58.1
 

@@ -149,8 +149,9 @@ def test_jass_strengthening_boundary():
 def test_unclassified_system_gets_no_state_item_but_flag():
     items = run(*system_community([("S1", "unclassified", 9, np.nan, 2.0),
                                    ("S2", "A", 9, 4, 4)], san=(19, 1, 0, 0)))
-    # no reconstruction/rehabilitation/improvement for S1; JASS by its G = 2.0 is kept
-    assert sorted(items["intervention"]) == ["jass_strengthening", "sanitation_units"]
+    # no reconstruction/rehabilitation/improvement for S1 but a diagnosis visit (issue 10: this
+    # expectation used to be "nothing", the defect); JASS by its G = 2.0 is kept
+    assert sorted(items["intervention"]) == ["diagnosis_visit", "jass_strengthening", "sanitation_units"]
     assert all("unclassified_system:S1" in f for f in items["flags"])
     assert items.attrs["unclassified_systems"] == ["S1"]
 
@@ -178,3 +179,114 @@ def test_item_id_and_order_deterministic():
                                           "sanitation_units", "jass_strengthening",
                                           "jass_strengthening"]
     assert a["item_id"].is_unique
+
+
+# --- works follow the infrastructure; unclassified gets a diagnosis visit (issue 10 items 5-6) ---
+def with_infrastructure(args, infra: dict[str, float]):
+    """system_community(...) with an `infrastructure` score per system in the sustainability table."""
+    comms, ws, sus, wl, sl, gaps = args
+    sus = sus.copy()
+    sus["infrastructure"] = sus["system_id"].map(infra).astype(float)
+    return comms, ws, sus, wl, sl, gaps
+
+
+def test_c_class_with_sound_infrastructure_gets_improvement_not_rehabilitation():
+    # S1 A (6 conn), S2 C (4 conn, quality 1, G 2) with infrastructure 3 > 2.5: the class comes from
+    # quality and management. Old code: rehabilitation 4 × 1,800 = 7,200. New: improvement
+    # (18,000) carrying the works' gain, plus JASS strengthening (G 2 ≤ 2.5, 6,000).
+    args = with_infrastructure(system_community([("S1", "A", 6, 4, 4), ("S2", "C", 4, 1, 2)],
+                                                san=(20, 0, 0, 0)), {"S1": 4.0, "S2": 3.0})
+    items = by_code(run(*args))
+    assert "c-rehabilitation-S2" not in items and "c-reconstruction-S2" not in items
+    imp = items["c-improvement-S2"]
+    # beneficiaries pph 5 × 4 = 20; served gain 5 × [min(10, 6 + 4) − min(10, 6)] = 20
+    assert (imp["quantity"], imp["cost_pen"], imp["beneficiaries"], imp["served_gain"]) == pytest.approx(
+        (1, 18000, 20, 20))
+    assert "works_not_needed:infrastructure_sound" in imp["flags"]
+    j = items["c-jass_strengthening-S2"]
+    assert (j["cost_pen"], j["served_gain"]) == pytest.approx((6000, 0))
+
+
+def test_d_class_with_infrastructure_2_gets_rehabilitation():
+    # D system (5 conn) with infrastructure 2 (in (1.5, 2.5]): old code reconstruction 5 × 4,500 =
+    # 22,500; new rehabilitation 5 × 1,800 = 9,000, same beneficiaries 25 and gain 5 × (10 − 6) = 20
+    args = with_infrastructure(system_community([("S1", "A", 6, 4, 4), ("S2", "D", 5, 2.5, 3)],
+                                                san=(20, 0, 0, 0)), {"S1": 4.0, "S2": 2.0})
+    items = by_code(run(*args))
+    assert "c-reconstruction-S2" not in items
+    r = items["c-rehabilitation-S2"]
+    assert (r["quantity"], r["cost_pen"], r["beneficiaries"], r["served_gain"]) == pytest.approx(
+        (5, 9000, 25, 20))
+
+
+@pytest.mark.parametrize("cls, infra, code", [
+    ("C", 1.5, "reconstruction"), ("C", 1.51, "rehabilitation"), ("C", 2.5, "rehabilitation"),
+    ("C", 2.51, "improvement"), ("D", 1.0, "reconstruction"), ("D", 1.5, "reconstruction"),
+    ("D", 2.5, "rehabilitation"), ("D", 3.0, "improvement"),
+])
+def test_works_follow_the_infrastructure_score_boundaries(cls, infra, code):
+    # ≤ 1.5 reconstruction, ≤ 2.5 rehabilitation, else improvement — whatever the class C or D
+    args = with_infrastructure(system_community([("S1", cls, 18, 2.5, 3)], san=(20, 0, 0, 0)), {"S1": infra})
+    items = run(*args)
+    assert items["item_id"].tolist() == [f"c-{code}-S1"]
+
+
+def test_works_thresholds_come_from_params():
+    p = make_params(interventions={"rehabilitation_max_infrastructure": 3.0,
+                                   "reconstruction_max_infrastructure": 2.0})
+    args = with_infrastructure(system_community([("S1", "C", 18, 2.5, 3)], san=(20, 0, 0, 0)), {"S1": 2.0})
+    assert run(*args, params=p)["intervention"].tolist() == ["reconstruction"]
+
+
+def test_unclassified_system_gets_a_diagnosis_visit():
+    # S1 unclassified (insufficient evidence): a diagnosis visit, 1 × 2,500, nobody changes rung
+    args = with_infrastructure(system_community([("S1", "unclassified", 9, np.nan, np.nan),
+                                                 ("S2", "A", 9, 4, 4)], san=(20, 0, 0, 0)),
+                               {"S1": np.nan, "S2": 4.0})
+    items = run(*args)
+    assert items["item_id"].tolist() == ["c-diagnosis_visit-S1"]
+    r = items.iloc[0]
+    assert (r["quantity"], r["unit"], r["unit_cost_pen"], r["cost_pen"]) == (1.0, "system", 2500.0, 2500.0)
+    assert (r["beneficiaries"], r["served_gain"], r["service"]) == (0.0, 0.0, "water")
+    assert "unclassified_system:S1" in r["flags"]
+    assert items.attrs["unclassified_systems"] == ["S1"]
+
+
+def test_only_coverage_known_end_to_end_diagnosis_visit_with_its_cost():
+    # a system whose only known state-of-system answer is its connections: stage 2 leaves it
+    # unclassified (old code: class A, no item at all) and stage 4 prices a diagnosis visit
+    from helpers import communities, systems
+    from propilas.method.sustainability import sustainability_table
+
+    comm = communities(dict(households=20, population=100, hh_water_piped_premises=20,
+                            hh_san_improved_private=20))
+    ws = systems(dict(state_catchment=None, state_conduction=None, state_reservoir=None,
+                      state_distribution=None, hours_per_day=np.nan, dry_season=None,
+                      chlorination=pd.NA, residual_chlorine_mg_l=np.nan))
+    sus = sustainability_table(comm, ws, PARAMS)
+    assert sus["class"].tolist() == ["unclassified"]
+    wl = ladder("c1", 5, WATER_RUNGS, (0, 20, 0, 0, 0))
+    sl = ladder("c1", 5, SAN_RUNGS, (np.nan, 20, 0, 0, 0))
+    gaps = gaps_df([("c1", "water", 100.0, 0.0), ("c1", "sanitation", 100.0, 100.0)])
+    items = run(comm, ws, sus, wl, sl, gaps)
+    assert items["item_id"].tolist() == ["c1-diagnosis_visit-s1"]
+    assert items["cost_pen"].tolist() == [2500.0]
+
+
+def test_sound_c_system_with_unknown_connections_improvement_priced_gain_unknown():
+    # improvement is priced per system (18,000) but who gains is unknown: NaN, never 0
+    comms, ws, sus, wl, sl, gaps = with_infrastructure(
+        system_community([("S1", "C", 5, 1, 3), ("S2", "A", 6, 4, 4)], san=(20, 0, 0, 0)),
+        {"S1": 3.0, "S2": 4.0})
+    ws.loc[ws["system_id"] == "S1", "households_connected"] = np.nan
+    r = run(comms, ws, sus, wl, sl, gaps).set_index("item_id").loc["c-improvement-S1"]
+    assert r["cost_pen"] == 18000
+    assert math.isnan(r["beneficiaries"]) and math.isnan(r["served_gain"])
+    assert "missing:households_connected" in r["flags"]
+
+
+def test_reconstruction_threshold_above_rehabilitation_threshold_is_refused():
+    from propilas.core.errors import ParamsError
+    with pytest.raises(ParamsError, match="reconstruction_max_infrastructure"):
+        make_params(interventions={"reconstruction_max_infrastructure": 3.0,
+                                   "rehabilitation_max_infrastructure": 2.5})

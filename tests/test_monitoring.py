@@ -69,7 +69,7 @@ def test_indicators_missing_values_are_nan_not_zero():
     (0.7999, 80.0, "red"),
     (1.3, 80.0, "green"),
     (0.5, 0.0, "not_applicable"),          # target 0: not applicable
-    (NaN, NaN, "not_applicable"),          # no target
+    (NaN, NaN, "no_target"),               # missing target: unknown ("sin dato"), not "not applicable"
     (NaN, 80.0, None),          # target but nothing measured
 ])
 def test_light_boundaries(ratio, target, expected):
@@ -138,7 +138,7 @@ def test_monitoring_table_with_round():
     m, warnings = monitoring_table(water(), sanitation(), sus_base, trajectory(), cost_by_year(), rounds(2018), P,
                                    stub_round)
     assert warnings == []
-    assert list(m.columns) == ["indicator", "year", "target", "actual", "ratio", "light", "unit"]
+    assert list(m.columns) == ["indicator", "year", "target", "actual", "ratio", "light", "unit", "target_reason"]
     assert len(m) == len(INDICATORS) * 16                     # 7 indicators x 2015..2030
     r = m.set_index(["indicator", "year"])
     # baseline row: actual from base tables, target = trajectory base
@@ -151,8 +151,10 @@ def test_monitoring_table_with_round():
     # systems A/B target 2018 = 50 + 30*3/15 = 56; 28/56 = 0.5 -> red
     assert r.loc[("systems_ab_pct", 2018), "target"] == pytest.approx(56.0)
     assert r.loc[("systems_ab_pct", 2018), "light"] == "red"
-    # no target: n/a, but the actual is kept
-    assert r.loc[("mean_sustainability_index", 2018), "light"] == "not_applicable"
+    # no target: "no data (no target)" with its reason, not "not applicable"; the actual is kept
+    assert r.loc[("mean_sustainability_index", 2018), "light"] == "no_target"
+    assert r.loc[("mean_sustainability_index", 2018), "target_reason"] == "method_sets_none"
+    assert r.loc[("water_served_pct", 2018), "target_reason"] is None
     assert r.loc[("mean_sustainability_index", 2018), "actual"] == 2.9
     # base-year cumulative investment: target 0 -> n/a
     assert r.loc[("cumulative_investment_pen", 2015), "light"] == "not_applicable"

@@ -63,10 +63,12 @@ def test_handful_completes_or_fails_with_a_reason(few):
     ok = st.loc["cusco_chumbivilcas_santo_tomas"]
     assert ok["status"] == "ok" and ok["reason"] == ""
     # SIASAR: 30 systems in Santo Tomás, all with figures (test_siasar.py); each community's
-    # population is what its systems serve, so every person is on the basic rung or better
+    # population is what its systems serve, so water access is NOT computed (issue 11: it was
+    # 100.0 % by construction) and has no rank
     assert ok["systems"] == 30 and ok["siasar_systems"] == 30
-    assert ok["water_basic_or_better_pct"] == 100.0
-    assert ok["water_basic_or_better_population"] == ok["population_base"]
+    assert pd.isna(ok["water_basic_or_better_pct"]) and pd.isna(ok["rank_water"])
+    assert pd.isna(ok["water_known_population"])
+    assert bool(ok["draft"]) is True  # the census is a stand-in: every national district is a draft
     assert ok["partial_indices"] == 30  # G and O are not in SIASAR: every index is partial
     assert pd.isna(ok["sanitation_basic_or_better_pct"])  # sanitation not surveyed: not computed, not 0
     assert sum(ok[f"systems_{k}"] for k in ("A", "B", "C", "D", "unclassified")) == 30
@@ -111,17 +113,17 @@ def test_in_memory_district_equals_the_scaffolded_files(tmp_path, few):
     row = few[0].set_index("district").loc[did]
     for key in ("population_base", "population_horizon", "systems", "partial_indices", "mean_sustainability_index",
                 "investment_total_pen", "funding_gap_pen", "water_basic_or_better_pct"):
-        assert summary[key] == row[key], key
+        assert summary[key] == row[key] or (summary[key] is None and pd.isna(row[key])), key
     assert " ".join(summary["top_priorities"]) == row["top_priorities"]
 
 
-def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path):
+def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path, monkeypatch):
     """check_inputs reports what `propilas validate` reports on the scaffolded CSV, row numbers included."""
     from propilas.inputs.scaffold import scaffold_from_siasar
     from propilas.inputs.siasar import default_files, load_siasar_cached
     from propilas.inputs.validation import load_inputs
 
-    bad = "CAJAMARCA,CAJABAMBA,CAJABAMBA"  # a SIASAR system at altitude 36,678 m
+    bad = "CAJAMARCA,CAJABAMBA,CAJABAMBA"  # a SIASAR system at altitude 36,678 m (read as unknown since issue 11)
     (tmp_path / "params").mkdir()
     shutil.copy(ROOT / "params" / "defaults.yaml", tmp_path / "params" / "defaults.yaml")
     scaffold_from_siasar(tmp_path, "cajabamba", bad, siasar_df=load_siasar_cached(default_files(ROOT)))
@@ -133,7 +135,16 @@ def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path):
     mine = national.check_inputs(comm, ws, params)
     tables = [p for p in found.problems if p.file in ("communities.csv", "water_systems.csv")]  # not params notes
     assert [str(p) for p in mine] == [str(p) for p in tables]
-    assert any(p.severity == "error" and p.column == "altitude_m" for p in mine)
+    # the impossible altitude is listed in the data-quality table and read as unknown: no input error
+    assert not any(p.severity == "error" for p in mine)
+    dq = comm.attrs["data_quality"]
+    assert ((dq["problem"] == "implausible_altitude") & (dq["value"] == "36678")).any()
+    # an input error the validation reports still fails the district, with the row
+    from propilas.inputs.tableio import Problem
+
+    real = national.check_inputs
+    monkeypatch.setattr(national, "check_inputs", lambda c, w, p: real(c, w, p) + [
+        Problem("error", "communities.csv", 3, "altitude_m", 36678, "must be between -100 and 7000")])
     comparison, per = national.national_tables([bad], root=ROOT)
     rec = per["cajamarca_cajabamba_cajabamba"]
     assert rec["status"] == "failed" and rec["failure_kind"] == national.FAILURE_INPUTS
@@ -184,6 +195,7 @@ def _toy() -> pd.DataFrame:
         "partial_indices": [10, 15, np.nan, 0],
         "population_base": [100, 300, np.nan, 50],
         "water_basic_or_better_population": [100, 150, np.nan, 50],
+        "water_known_population": [100, 300, np.nan, 50],
     })
 
 
@@ -203,6 +215,21 @@ def test_rollup_by_department_hand_computed():
     # all: 45 systems, 25 partial → 55.6 %; served 300 of 450 people → 66.7 %
     assert (t["districts"], t["failed"], t["systems"]) == (4, 1, 45)
     assert t["partial_share_pct"] == 55.6 and t["water_basic_or_better_pct"] == 66.7
+
+
+def test_rollup_weights_water_over_known_populations_only():
+    """Issue 11: a district whose water access is not computed (served population only) adds
+    nothing to the water % of its group — neither its people nor a 100 %."""
+    toy = _toy()
+    toy.loc[1, "water_known_population"] = np.nan  # b: access not computed
+    toy.loc[1, "water_basic_or_better_population"] = np.nan
+    x = national_report.rollup(toy, ["department"]).set_index("department").loc["X"]
+    assert x["water_basic_or_better_pct"] == 100.0  # a alone: 100 / 100
+    toy.loc[0, ["water_known_population", "water_basic_or_better_population"]] = np.nan
+    x = national_report.rollup(toy, ["department"]).set_index("department").loc["X"]
+    assert pd.isna(x["water_basic_or_better_pct"])  # none known: not computed, never 0 or 100
+    avail = national_report.data_availability(toy).set_index("data")["districts"]
+    assert (avail["planned"], avail["refused"], avail["water"], avail["water_not"]) == (3, 1, 0, 3)
 
 
 def test_rollup_by_province_keeps_department():
@@ -251,7 +278,8 @@ def test_cli_limit_writes_csv_and_html_with_rollups(tmp_path, monkeypatch, capsy
     assert len(csv) == limit and csv["district"].is_unique
     assert {"status", "reason", "division", "need_rank", "water_basic_or_better_population"} <= set(csv.columns)
     page = (out / "national.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 2  # self-contained charts
+    assert page.count("data:image/png;base64,") == 3  # self-contained charts: 2 charts + the need map
+    assert "alt='Mapa del Perú por distrito" in page or "alt='Map of Peru by district" in page
     assert "<script" not in page and "src='http" not in page
     assert "TOTAL" in page and "Amazonas" in page  # department roll-up (the first districts are in Amazonas)
     assert int(national_report.rollup(csv, ["department"]).iloc[-1]["districts"]) == limit

@@ -26,17 +26,19 @@ def only(**w: float) -> dict[str, float]:
 
 
 def gaps_df(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (community_id, water_gap, sanitation_gap)."""
+    """rows: (community_id, water_gap, sanitation_gap[, population_horizon])."""
     out = []
-    for cid, w, s in rows:
-        out += [{"community_id": cid, "service": "water", "gap": float(w)},
-                {"community_id": cid, "service": "sanitation", "gap": float(s)}]
+    for cid, w, s, *ph in rows:
+        extra = {"population_horizon": float(ph[0])} if ph else {}
+        out += [{"community_id": cid, "service": "water", "gap": float(w), **extra},
+                {"community_id": cid, "service": "sanitation", "gap": float(s), **extra}]
     return pd.DataFrame(out)
 
 
 def items_df(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (community_id, cost_pen, beneficiaries)."""
-    return pd.DataFrame(rows, columns=["community_id", "cost_pen", "beneficiaries"]).astype(
+    """rows: (community_id, cost_pen, beneficiaries[, service]); service defaults to water."""
+    rows = [tuple(r) + ("water",) * (4 - len(r)) for r in rows]
+    return pd.DataFrame(rows, columns=["community_id", "cost_pen", "beneficiaries", "service"]).astype(
         {"cost_pen": float, "beneficiaries": float})
 
 
@@ -246,3 +248,152 @@ def test_stages_3_4_5_chain_and_charts():
         for f in figs:
             assert f.axes[0].get_title(loc="left")
             plt.close(f)
+
+
+# --- issue 10 items 3-4: unknown is never 0; beneficiaries are distinct people ---------------
+from helpers import communities as communities_h  # noqa: E402
+
+
+def abc(**per_id: dict) -> pd.DataFrame:
+    """Communities a, b, c (tests/helpers.py builder) with per-community overrides."""
+    return communities_h(*({"community_id": cid, **per_id.get(cid, {})} for cid in ("a", "b", "c")))
+
+
+def test_unknown_sanitation_gap_left_out_of_normalisation_with_fallback():
+    gaps = gaps_df([("a", 10, 40), ("b", 10, np.nan), ("c", 10, 20)])
+    p = make_params(prioritisation={"weights": only(sanitation_gap=1.0)})
+    pr = priorities(abc(), sustainability_df([]), gaps, items_df([]), p).set_index("community_id")
+    # raw stays empty (the old pivot_table sum made it 0, which set the scale's minimum)
+    assert math.isnan(pr.at["b", "sanitation_gap"])
+    # known a 40, c 20 → a (40 − 20)/20 = 1, c 0; b left out, takes unknown_fallback 0.5
+    assert pr["sanitation_gap_norm"].to_dict() == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.0})
+    # who would gain sanitation in b is unknown too: its beneficiaries (and their cost) as well
+    assert pr.at["b", "fallbacks"] == "sanitation_gap:neutral; beneficiaries:neutral; cost_per_beneficiary:neutral"
+    assert math.isnan(pr.at["b", "beneficiaries_sanitation"]) and pr.at["b", "beneficiaries_water"] == 0
+    assert pr.at["a", "fallbacks"] == "" and pr.at["c", "fallbacks"] == ""
+    assert pr["rank"].to_dict() == {"a": 1, "b": 2, "c": 3}
+    # tie-break total gap: the known gaps (b: water 10 only), never NaN-as-0 of both
+    assert pr.at["b", "total_gap"] == pytest.approx(10.0)
+    from propilas.method.prioritisation import fallback_notes
+    assert fallback_notes(pr.reset_index(), p, "es")[0] == (
+        "Brecha de saneamiento: no se puede calcular en 1 de 3 comunidades (sin encuesta de saneamiento "
+        "o sin población): valor neutro 0.50.")
+    assert len(fallback_notes(pr.reset_index(), p, "es")) == 3
+    # the fallback value is a parameter, not a literal
+    p2 = make_params(prioritisation={"weights": only(sanitation_gap=1.0), "unknown_fallback": 0.3})
+    pr2 = priorities(abc(), sustainability_df([]), gaps, items_df([]), p2).set_index("community_id")
+    assert pr2.at["b", "sanitation_gap_norm"] == pytest.approx(0.3)
+
+
+def test_unknown_poverty_takes_the_district_rate_on_the_known_scale():
+    comms = abc(a={"poverty_rate": 0.4}, b={"poverty_rate": 0.8}, c={"poverty_rate": np.nan})
+    gaps = gaps_df([("a", 1, 1), ("b", 1, 1), ("c", 1, 1)])
+    p = make_params(poverty_pct=70.0, prioritisation={"weights": only(poverty=1.0)})
+    pr = priorities(comms, sustainability_df([]), gaps, items_df([]), p).set_index("community_id")
+    # a 0, b 1 on the scale 0.4–0.8; c: district rate 0.70 → (0.70 − 0.40)/(0.80 − 0.40) = 0.75
+    assert pr["poverty_norm"].to_dict() == pytest.approx({"a": 0.0, "b": 1.0, "c": 0.75})
+    assert math.isnan(pr.at["c", "poverty"])
+    assert pr.at["c", "fallbacks"] == "poverty:district_rate"
+    assert pr["rank"].to_dict() == {"b": 1, "c": 2, "a": 3}
+    from propilas.method.prioritisation import fallback_notes, fallback_text
+    assert fallback_notes(pr.reset_index(), p, "es") == [
+        "Pobreza: se usó la tasa del distrito (70.0 %) en 1 de 3 comunidades sin dato, ubicada en la "
+        "escala de las comunidades con dato (valor normalizado 0.75)."]
+    assert fallback_text(pr.reset_index(), p, "en").startswith("**Unknown inputs.**")
+    # c is rank 2, in the top 5: named as a community to check, with its 1 fallback
+    assert fallback_text(pr.reset_index(), p, "en", names={"c": "Ce"}).endswith(
+        "in the top 5, the score of these communities uses fallbacks (in brackets, how many criteria): "
+        "Ce (1). Completing their data may change their rank.")
+    # no district rate either → left out with unknown_fallback 0.5, said so
+    p0 = make_params(prioritisation={"weights": only(poverty=1.0)})
+    pr0 = priorities(comms, sustainability_df([]), gaps, items_df([]), p0).set_index("community_id")
+    assert pr0.at["c", "poverty_norm"] == pytest.approx(0.5) and pr0.at["c", "fallbacks"] == "poverty:neutral"
+    assert "poverty_pct" in fallback_notes(pr0.reset_index(), p0, "en")[0]
+    # every community unknown (a real SIASAR district): no scale to place the rate on → all 0.5,
+    # never 0 (the old normalise gave every one of them 0)
+    none = abc(a={"poverty_rate": np.nan}, b={"poverty_rate": np.nan}, c={"poverty_rate": np.nan})
+    prn = priorities(none, sustainability_df([]), gaps, items_df([]), p)
+    assert prn["poverty_norm"].tolist() == pytest.approx([0.5, 0.5, 0.5])
+    assert (prn["fallbacks"] == "poverty:neutral").all()
+    assert "70.0 %" in fallback_notes(prn, p, "es")[0] and "3 de 3" in fallback_notes(prn, p, "es")[0]
+
+
+def test_unknown_readiness_is_neutral_and_left_out():
+    comms = abc(a={"jass_exists": True, "counterpart_committed": True},
+                b={"jass_exists": False, "counterpart_committed": False},
+                c={"jass_exists": None, "counterpart_committed": None})
+    gaps = gaps_df([("a", 1, 1), ("b", 1, 1), ("c", 1, 1)])
+    p = make_params(prioritisation={"weights": only(readiness=1.0)})
+    pr = priorities(comms, sustainability_df([]), gaps, items_df([]), p).set_index("community_id")
+    # a 1, b 0 (scale 0–1 of the known); c unknown → 0.5 (old code: 0, below b)
+    assert pr["readiness_norm"].to_dict() == pytest.approx({"a": 1.0, "b": 0.0, "c": 0.5})
+    assert math.isnan(pr.at["c", "readiness"]) and pr.at["c", "fallbacks"] == "readiness:neutral"
+    assert pr["rank"].to_dict() == {"a": 1, "c": 2, "b": 3}
+    # known values all equal (no scale): nobody favoured — every community takes 0.5
+    same = abc(a={"jass_exists": True, "counterpart_committed": True},
+               b={"jass_exists": True, "counterpart_committed": True},
+               c={"jass_exists": None, "counterpart_committed": None})
+    pr2 = priorities(same, sustainability_df([]), gaps, items_df([]), p)
+    assert pr2["readiness_norm"].tolist() == pytest.approx([0.5, 0.5, 0.5])
+
+
+def test_beneficiaries_distinct_capped_at_horizon_population_with_service_columns():
+    # a: horizon population 120; water items 90 + 50 = 140 → min(120, 140) = 120; sanitation 80;
+    #    JASS (management) moves nobody; distinct = max(120, 80) = 120 (old: 90 + 50 + 80 = 220)
+    # b: horizon 100; water 30, sanitation 20 → 30 distinct (old 50)
+    # c: horizon 50; sanitation 60 → capped 50, water 0 → 50
+    gaps = gaps_df([("a", 1, 1, 120), ("b", 1, 1, 100), ("c", 1, 1, 50)])
+    items = items_df([("a", 9000, 90, "water"), ("a", 2000, 50, "water"), ("a", 4000, 80, "sanitation"),
+                      ("a", 1000, 0, "management"), ("b", 600, 30, "water"), ("b", 300, 20, "sanitation"),
+                      ("c", 1000, 60, "sanitation")])
+    raw = criteria(abc(), sustainability_df([]), gaps, items, PARAMS)
+    assert raw["beneficiaries"].to_dict() == pytest.approx({"a": 120, "b": 30, "c": 50})
+    assert raw["beneficiaries_water"].to_dict() == pytest.approx({"a": 120, "b": 30, "c": 0})
+    assert raw["beneficiaries_sanitation"].to_dict() == pytest.approx({"a": 80, "b": 20, "c": 50})
+    assert raw["beneficiaries"].to_dict() == pytest.approx({"a": 120, "b": 30, "c": 50})
+    # cost per beneficiary over the distinct count: a 16000/120, b 900/30 = 30, c 1000/50 = 20
+    assert raw["cost_per_beneficiary"].to_dict() == pytest.approx({"a": 16000 / 120, "b": 30.0, "c": 20.0})
+    pr = priorities(abc(), sustainability_df([]), gaps, items, PARAMS)
+    assert {"beneficiaries_water", "beneficiaries_sanitation", "fallbacks"} <= set(pr.columns)
+    # a system whose state is unknown (only a diagnosis visit, flagged by choose_interventions):
+    # who gains water is unknown, not 0; the distinct count is then unknown (max(0, unknown))
+    items_u = items_df([("c", 2500, 0, "water")]).assign(flags="unclassified_system:S9")
+    raw_u = criteria(abc(), sustainability_df([]), gaps, items_u, PARAMS)
+    assert math.isnan(raw_u.at["c", "beneficiaries_water"]) and raw_u.at["c", "beneficiaries_sanitation"] == 0
+    assert math.isnan(raw_u.at["c", "beneficiaries"]) and raw_u.at["a", "beneficiaries"] == 0
+    assert raw_u.at["c", "fallbacks"] == "beneficiaries:neutral; cost_per_beneficiary:neutral"
+    assert (pr["beneficiaries"] <= pr["community_id"].map({"a": 120, "b": 100, "c": 50})).all()
+
+
+def test_unknown_beneficiaries_or_cost_are_neutral_not_zero():
+    # b: a water item whose beneficiaries are unknown → beneficiaries and cost per beneficiary
+    # unknown → both 0.5; c: nobody benefits (only JASS) → cost per beneficiary undefined → 0
+    gaps = gaps_df([("a", 1, 1, 100), ("b", 1, 1, 100), ("c", 1, 1, 100)])
+    items = items_df([("a", 1000, 10, "water"), ("a", 500, 40, "sanitation"),
+                      ("b", np.nan, np.nan, "water"), ("b", 100, 5, "sanitation"),
+                      ("c", 1000, 0, "management")])
+    p = make_params(prioritisation={"weights": only(beneficiaries=0.5, cost_per_beneficiary=0.5)})
+    pr = priorities(abc(), sustainability_df([]), gaps, items, p).set_index("community_id")
+    assert math.isnan(pr.at["b", "beneficiaries_water"]) and pr.at["b", "beneficiaries_sanitation"] == 5
+    assert math.isnan(pr.at["b", "beneficiaries"]) and math.isnan(pr.at["b", "cost_per_beneficiary"])
+    # beneficiaries known: a 40, c 0 → a 1, c 0; cost per beneficiary known only for a (1500/40)
+    # → no scale: a takes 0.5 too (nobody favoured); c nobody benefits → 0 (flagged, not a fallback)
+    assert pr["beneficiaries_norm"].to_dict() == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.0})
+    assert pr["cost_per_beneficiary_norm"].to_dict() == pytest.approx({"a": 0.5, "b": 0.5, "c": 0.0})
+    assert pr.at["b", "fallbacks"] == "beneficiaries:neutral; cost_per_beneficiary:neutral"
+    assert pr.at["c", "fallbacks"] == "" and "cost_per_beneficiary:no_beneficiaries" in pr.at["c", "flags"]
+
+
+def test_fixture_chain_beneficiaries_within_population_and_no_fallback():
+    from propilas.method.prioritisation import fallback_text
+    from propilas.stages import prioritisation, strategy
+    from test_gaps import fixture
+
+    inputs, params = fixture()
+    inputs.update(strategy.compute(inputs, params))
+    pr = prioritisation.compute(inputs, params)["priorities"]
+    ph = inputs["gaps"].groupby("community_id")["population_horizon"].max()
+    assert (pr["beneficiaries"] <= pr["community_id"].map(ph) + 1e-9).all()
+    for svc in ("water", "sanitation"):
+        assert (pr[f"beneficiaries_{svc}"] <= pr["beneficiaries"] + 1e-9).all()
+    assert fallback_text(pr, params, "en") == "Every criterion was computed from each community's own data: no fallback was used."

@@ -166,3 +166,27 @@ def test_citizen_sheet_without_beneficiaries_says_no_people():
     inp["project_sheets"].loc[1, "beneficiaries"] = 0.0
     text = " ".join(citizen_summary(inp, P))
     assert "In 2017: basic sanitation units (UBS) in Centro; cost S/ 55,000" in text
+
+
+def test_mayor_chart_shows_the_plans_served_measure_at_both_ends():
+    # issue 10 item 7: the base bar is the plan's served measure (trajectory 2015: 20.0 %), not the
+    # JMP basic-or-better share (33.2 %), which is stated apart; before, the chart drew 33.2 against
+    # the trajectory's horizon value.
+    import matplotlib.pyplot as plt
+    from propilas.stages.charts.summary import coverage_chart
+
+    inp = inputs()
+    inp["trajectory"] = pd.DataFrame({"year": [2015, 2030, 2015, 2030], "service": ["water", "water", "sanitation",
+                                                                                    "sanitation"],
+                                      "population_served": [120.0, 697.0, 60.0, 300.0],
+                                      "coverage_pct": [20.0, 100.0, 10.0, 43.07]})
+    s = build_summary(inp, P)
+    assert (s["water_coverage_base_pct"], s["sanitation_coverage_base_pct"]) == (20.0, 10.0)
+    assert s["water_basic_or_better_pct"] == 33.2
+    fig = coverage_chart(s, P)
+    ax = fig.axes[0]
+    heights = [b.get_height() for c in ax.containers for b in c]
+    assert heights[:2] == [20.0, 10.0]                   # base year, water and sanitation: plan's measure
+    assert 33.2 not in heights
+    assert "33.2 %" in ax.get_xlabel() and "JMP" in ax.get_xlabel()
+    plt.close(fig)

@@ -248,3 +248,71 @@ def test_index_in_range_for_any_system(system):
     assert math.isnan(r["index"]) == math.isnan(r["E"])
     assert (r["class"] == "unclassified") == math.isnan(r["index"])
     assert bool(r["partial"]) == any(math.isnan(r[c]) for c in ("E", "G", "O"))
+
+
+# --- evidence before a class (METHOD stage 2 revised, issue 10 item 6) ------------------------
+_NO_E = dict(state_catchment=None, state_conduction=None, state_reservoir=None, state_distribution=None,
+             state_treatment=None, hours_per_day=np.nan, dry_season=None)
+
+
+def test_only_coverage_known_is_unclassified_not_a():
+    # E: only coverage known (20/20 -> 4); the old code scored E = 4 and, with G = O = 4, IS = 4 -> A.
+    # Chlorination unknown too, so quality and o_chlorination are missing; O = plan, operator,
+    # cleanings = 4 (3 known). E has 1 known sub-variable and no infrastructure -> missing -> unclassified.
+    r = one({**_NO_E, "chlorination": pd.NA, "residual_chlorine_mg_l": np.nan})
+    assert r["coverage"] == 4.0                      # the sub-score is still shown
+    assert math.isnan(r["E"]) and math.isnan(r["index"])
+    assert r["class"] == "unclassified" and bool(r["partial"]) is True
+    assert (r["G"], r["O"]) == (4.0, 4.0)
+    flags = r["flags"].split("; ")
+    assert "insufficient_evidence:E" in flags and "missing_component:E" in flags
+
+
+def test_siasar_like_coverage_and_quality_without_infrastructure_is_unclassified():
+    # The SIASAR pattern: coverage 4 and chlorination no (quality 1), nothing else. Old code:
+    # E = (4 + 1)/2 = 2.5, O = o_chlorination alone = 1, G missing -> IS = (2*2.5 + 1)/3 = 2.00 -> C.
+    # New: E has 2 sub-variables but not infrastructure -> missing; O has 1 -> missing.
+    nothing_go = dict(jass_recognised=pd.NA, jass_board_active=pd.NA, fee_charged=pd.NA,
+                      fee_collection_rate=np.nan, maintenance_plan=pd.NA, trained_operator=pd.NA,
+                      reservoir_cleanings_per_year=np.nan)
+    r = one({**_NO_E, **nothing_go, "chlorination": False, "residual_chlorine_mg_l": np.nan})
+    assert (r["coverage"], r["quality"], r["o_chlorination"]) == (4.0, 1.0, 1.0)
+    assert math.isnan(r["E"]) and math.isnan(r["O"]) and math.isnan(r["index"])
+    assert r["class"] == "unclassified"
+    assert "insufficient_evidence:O" in r["flags"].split("; ")
+
+
+def test_component_with_one_known_subvariable_is_missing():
+    # G: only jass_recognised known (no -> 1). Old: G = 1, IS = (2*4 + 1 + 4)/4 = 3.25 -> B, not partial.
+    # New: G missing (1 < min_subvariables 2) -> IS = (2*4 + 4)/3 = 4.0 -> A, partial.
+    sys = dict(jass_recognised=False, jass_board_active=pd.NA, fee_charged=pd.NA, fee_collection_rate=np.nan)
+    r = one(sys)
+    assert r["g_jass_recognised"] == 1.0 and math.isnan(r["G"])
+    assert r["index"] == 4.0 and r["class"] == "A" and bool(r["partial"]) is True
+    assert "insufficient_evidence:G" in r["flags"].split("; ")
+    # two known sub-variables count: G = (1 + 4)/2 = 2.5; IS = (8 + 2.5 + 4)/4 = 3.625 -> A, complete
+    r2 = one({**sys, "fee_charged": True})
+    assert r2["G"] == 2.5 and r2["index"] == 3.625 and bool(r2["partial"]) is False
+    # min_subvariables comes from params: with 1 the single answer counts again (old result)
+    r3 = one(sys, params=make_params(sustainability={"min_subvariables": 1}))
+    assert r3["G"] == 1.0 and r3["index"] == 3.25 and r3["class"] == "B"
+
+
+def test_e_needs_infrastructure_even_with_enough_subvariables():
+    # continuity, quantity, quality, coverage known (4 sub-variables) but no component state
+    no_states = dict(state_catchment=None, state_conduction=None, state_reservoir=None, state_distribution=None)
+    r = one(no_states)
+    assert math.isnan(r["infrastructure"]) and math.isnan(r["E"]) and r["class"] == "unclassified"
+    # infrastructure alone (1 sub-variable) is not enough either ...
+    r2 = one({**_NO_E, "state_catchment": "B", "households_connected": np.nan, "chlorination": pd.NA})
+    assert r2["infrastructure"] == 3.0 and math.isnan(r2["E"]) and r2["class"] == "unclassified"
+    # ... infrastructure + one more is: E = (3 + 4 coverage)/2 = 3.5; IS = (7 + 4 + 4)/4 = 3.75 -> A
+    r3 = one({**_NO_E, "state_catchment": "B", "chlorination": pd.NA})
+    assert r3["E"] == 3.5 and r3["index"] == 3.75 and r3["class"] == "A"
+
+
+def test_unclassified_counted_in_class_counts():
+    comm = communities(dict(households=20))
+    sys = systems(dict(system_id="a"), dict(system_id="b", **_NO_E))
+    counts = class_counts(sustainability_table(comm, sys, P)).set_index("class")["systems"]
+    assert counts["A"] == 1 and counts["unclassified"] == 1 and counts.sum() == 2

@@ -5,6 +5,9 @@
   completed with invented values) + ILLUSTRATIVE rows from `propilas.inputs.generator` that bring
   Σ community population to P(2015) × rural_share (params/<district>.yaml).
 - bambamarca and santo_tomas: SIASAR-only inventories (no illustrative rows).
+- every district with SIASAR rows also gets data_quality.csv (the importer's record of problem rows).
+SIASAR communities carry population_basis = served (their population is the people their systems
+serve): their water access is not computed (methodology/real_districts.md).
 
 Deterministic: running it again gives byte-identical files (tests/test_generator.py checks the
 committed files against a fresh build). Usage:
@@ -27,7 +30,8 @@ from propilas.inputs.generator import generate_for_params  # noqa: E402
 from propilas.core.params import load_params  # noqa: E402
 from propilas.core.schemas import columns  # noqa: E402
 from propilas.inputs.siasar import load_siasar  # noqa: E402
-from propilas.inputs.siasar_canonical import canonical_frame, district_inventory  # noqa: E402
+from propilas.inputs.siasar_canonical import canonical_frame, district_inventory, national_pph_median  # noqa: E402
+from propilas.method.data_quality import data_quality_table  # noqa: E402
 
 PILOTS: dict[str, str | None] = {
     "san_juan": "CAJAMARCA,CAJAMARCA,SAN JUAN",
@@ -45,7 +49,7 @@ SIASAR_ONLY: dict[str, str] = {
 
 def build_district(district: str, siasar: pd.DataFrame, params_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     division = PILOTS.get(district) or SIASAR_ONLY[district]
-    real_c, real_w = district_inventory(siasar, division)
+    real_c, real_w = district_inventory(siasar, division, pph_fallback=national_pph_median(siasar))
     excluded = list(real_c.attrs.get("excluded_systems", []))
     if district in SIASAR_ONLY:
         return real_c, real_w, excluded
@@ -53,6 +57,7 @@ def build_district(district: str, siasar: pd.DataFrame, params_dir: Path) -> tup
     ill_c, ill_w = generate_for_params(params, real_c, real_w)
     comm = canonical_frame(pd.concat([real_c, ill_c], ignore_index=True), "communities")
     ws = canonical_frame(pd.concat([real_w, ill_w], ignore_index=True), "water_systems")
+    comm.attrs["data_quality"] = real_c.attrs.get("data_quality")
     return comm, ws, excluded
 
 
@@ -84,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         comm, ws, excluded = build_district(district, siasar, args.params)
         write(comm, "communities", args.out / district / "communities.csv")
         write(ws, "water_systems", args.out / district / "water_systems.csv")
+        dq = comm.attrs.get("data_quality")
+        if (comm["source"] == "SIASAR 2015").any():  # the importer's record, shown in stage 00
+            data_quality_table(dq).to_csv(args.out / district / "data_quality.csv", index=False, encoding="utf-8",
+                                          lineterminator="\n")
         real = int((comm["source"] == "SIASAR 2015").sum())
         print(f"{district:16s} communities {len(comm):3d} (real {real:2d}) systems {len(ws):3d} "
               f"(real {int((ws['source'] == 'SIASAR 2015').sum()):2d}) population {int(comm['population'].sum()):,}"

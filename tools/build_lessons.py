@@ -29,10 +29,11 @@ language = None  # "es" or "en" overrides the district's report language'''
 LOAD = '''import ipywidgets as widgets
 from IPython.display import Markdown, display
 
+from propilas.core.markup import literal
 from propilas.run import lessons
 
 params, tables = lessons.district_tables(district, params_dir, data_dir, language=language)
-display(Markdown(f"**{params.name}** (ubigeo {params.ubigeo}, {params.province}, {params.department}) — "
+display(Markdown(f"**{literal(params.name)}** (ubigeo {params.ubigeo}, {literal(params.province)}, {literal(params.department)}) — "
                  f"{len(tables['communities'])} communities, {len(tables['water_systems'])} water systems, "
                  f"base year {params.base_year}, horizon {params.horizon_year}."))'''
 
@@ -120,6 +121,12 @@ display(widgets.VBox(list(sliders.values())), out)'''),
   second criterion such as readiness), not leave it to the third decimal.
 - **Cost per beneficiary** is *inverted*: a cheaper intervention per person gives more priority. A community with
   nobody to benefit has no value for this criterion (it earns no priority for it and is flagged).
+- **Unknown is never 0.** A community whose input is unknown (no poverty rate, no sanitation survey, no JASS or
+  counterpart record) is left out of that criterion's scale and takes a fallback: poverty, the district's rate;
+  the others, 0.5 (the middle of the scale, `prioritisation.unknown_fallback`). The `fallbacks` column and the
+  stage-4 report say which. A community with many fallbacks can sit high: ask for its data before funding it.
+- **Beneficiaries** are distinct people (never more than the community's population at the horizon): per service
+  the sum of its works, capped; in total the larger service — *at least* that many people.
 - **Ties** are broken by the larger total gap (water + sanitation people), then by community code.
 - The weights do not change *which* interventions each community needs or what they cost (those come from fixed
   rules before any ranking); they only change the **order** in which the investment plan funds them.

@@ -105,8 +105,11 @@ ctx.narrate("nb.profile.growth", y1=y1, y2=y2, p1=p.census_known[y1], p2=p.censu
             horizon_year=p.horizon_year, n=len(result["communities"]),
             total=int(result["communities"]["population"].sum()))
 source = ctx.source_note(result["communities"], result["water_systems"])
-ctx.show_figure(charts.population_projection(result["district_population"], ctx.lang, source))
-ctx.show_figure(charts.population_by_community(result["communities"], p.base_year, ctx.lang, source))'''),
+ctx.show_figure(charts.population_projection(result["district_population"], ctx.lang, source,
+                                             illustrative=ctx.illustrative))
+ctx.show_figure(charts.population_by_community(result["communities"], p.base_year, ctx.lang, source,
+                                               illustrative=ctx.illustrative,
+                                               max_communities=p.report.max_communities_in_charts))'''),
         code('''ctx.heading("nb.profile.communities", level=2)
 ctx.show_table(result["communities"], columns={"community_id": "col.community_id", "name": "col.name",
                "population": "col.population", "households": "col.households", "poverty_rate": "col.poverty_pct",
@@ -116,6 +119,28 @@ ctx.show_table(result["water_systems"], columns={"system_id": "col.system_id", "
                "name": "col.name", "system_type": "col.system_type", "year_built": "col.year_built",
                "households_connected": "col.households_connected", "source": "col.source"},
                codes={"system_type": "system_type"}, decimals=0)'''),
+        md("""**Data quality (imported districts).** What the importer found in the published SIASAR records (which
+rows, why, what was done — e.g. more households than persons: households imputed) and, per community, the
+fields SIASAR does not survey that the consultant should collect. Both are sheets of tables.xlsx."""),
+        code('''from propilas.method.sources import uses_siasar
+
+dq, checklist = result["data_quality"], result["field_checklist"]
+if uses_siasar(result["communities"], result["water_systems"]) or len(dq):
+    ctx.heading("nb.profile.data_quality", level=2)
+    n_rows = int(result["water_systems"]["source"].astype(str).str.upper().str.startswith("SIASAR").sum())
+    n_comm = int(result["communities"]["source"].astype(str).str.upper().str.startswith("SIASAR").sum())
+    ctx.narrate("nb.profile.dq_summary" if len(dq) else "nb.profile.dq_none", rows=n_rows, communities=n_comm,
+                problems=len(dq))
+    if len(dq):
+        ctx.show_table(dq, columns={"record": "col.dq_record", "community_id": "col.community_id",
+                       "field": "col.dq_field", "value": "col.dq_value", "problem": "col.dq_problem",
+                       "action": "col.dq_action", "detail": "col.dq_detail"},
+                       codes={"problem": "dq_problem", "action": "dq_action"}, max_rows=200)
+    ctx.heading("nb.profile.checklist", level=3)
+    ctx.narrate("nb.profile.checklist_note")
+    ctx.show_table(checklist, columns={"name": "col.name", **{c: f"col.{c}" for c in checklist.columns
+                                                              if c.startswith("check_")}},
+                   codes={c: "check" for c in checklist.columns if c.startswith("check_")}, max_rows=200)'''),
     ],
 )
 
@@ -134,24 +159,33 @@ shares of households instead of population (we use population: households × per
 inputs = ctx.inputs()
 result = ctx.compute(inputs)
 ctx.write(result)
-ctx.narrate("nb.diagnosis.headline", **ctx.ladder_headline(result["water_ladder"], result["sanitation_ladder"]))
+ctx.narrate("nb.diagnosis.headline", **ctx.ladder_headline(result["water_ladder"], result["sanitation_ladder"]),
+            reasons={"safe": "reason.safely_managed_data", "san": "reason.sanitation_not_surveyed"})
 covered = result["ladder_district"].groupby("service")["population_covered_pct"].first()
 for service, pct in covered.items():
     if pct < 99.95:
-        ctx.narrate("nb.diagnosis.coverage_note", service=ctx.t(f"service.{service}").lower(), pct=pct)''',
+        ctx.narrate("nb.diagnosis.coverage_note", service=ctx.t(f"service.{service}").lower(), pct=pct)
+wl = result["water_ladder"]
+n_served = wl.loc[wl["flags"].fillna("").str.contains("not_computed:community_population"), "community_id"].nunique()
+if n_served:  # population = people served (SIASAR): access not computed, and how to add it
+    ctx.narrate("nb.diagnosis.water_not_computed", n=n_served, district=district)''',
              ),
         md("""**Reading the ladder.** Each bar is 100 % of a community's population. Grey hatched segments are
 rungs that could not be computed from the data — never shown as zero."""),
-        code('''source = ctx.source_note(inputs["communities"], inputs["water_systems"])
+        code('''from propilas.stages.charts import maps
+
+source = ctx.source_note(inputs["communities"], inputs["water_systems"])
+boundary = ctx.boundary()
 for service in ("water", "sanitation"):
     ladder = result[f"{service}_ladder"]
     ctx.show_figure(charts.ladder_chart(ladder, result["ladder_district"], service, ctx.lang, source,
-                                        communities=inputs["communities"]))
-    ctx.show_figure(charts.ladder_map(inputs["communities"], ladder, service, ctx.lang, source))'''),
+                                        communities=inputs["communities"], illustrative=ctx.illustrative,
+                                        max_communities=p.report.max_communities_in_charts))
+    ctx.show_figure(maps.rung_map(boundary, inputs["communities"], ladder, service, p.name, ctx.lang, source))'''),
         code('''ctx.heading("nb.diagnosis.district_table", level=3)
 ctx.show_table(result["ladder_district"], columns={"service": "col.service", "rung": "col.rung",
                "households": "col.households", "population": "col.population", "share_pct": "col.share_pct"},
-               codes={"service": "service", "rung": "rung"})
+               codes={"service": "service", "rung": "rung"}, rests_on=("rows",))
 flags = result["system_flags"]
 flagged = flags[flags["flags"].fillna("") != ""]
 if len(flagged):
@@ -171,7 +205,9 @@ NOTEBOOKS["02_sustainability.ipynb"] = stage_notebook(
 each system (E, weight 2), its management (G) and its operation and maintenance (O), 1–4 each.
 **Try:** change a sub-variable in `params/defaults.yaml` (e.g. the continuity bands) and re-run to see
 which systems change class. **Common mistakes:** rounding the index before classifying (3.50 is B, not A);
-reading a partial index as complete.
+reading a partial index as complete; classifying a system on one or two answers (a component needs at least
+`sustainability.min_subvariables` known sub-variables, E also the infrastructure: otherwise the system is
+unclassified and gets a diagnosis visit, not works).
 """,
     [
 code('''from propilas.stages.charts import sustainability as charts
@@ -184,12 +220,20 @@ counts = result["sustainability_by_class"].set_index("class")["systems"]
 mean = table["index"].mean()
 ctx.narrate("nb.sustainability.headline", n=len(table), A=counts.get("A", 0), B=counts.get("B", 0),
             C=counts.get("C", 0), D=counts.get("D", 0), U=counts.get("unclassified", 0),
-            partial=int(table["partial"].sum()), mean="—" if mean != mean else f"{mean:.2f}")
-ctx.narrate("nb.sustainability.partial_note")'''),
+            partial=int(table["partial"].sum()), mean=None if mean != mean else f"{mean:.2f}",
+            reasons={"mean": "reason.no_classified_system"})
+ctx.narrate("nb.sustainability.partial_note", k=p.sustainability.min_subvariables)
+if counts.get("unclassified", 0):
+    ctx.narrate("nb.sustainability.unclassified", n=int(counts.get("unclassified", 0)),
+                k=p.sustainability.min_subvariables, cost=p.unit_costs.diagnosis_visit_per_system)'''),
         code('''source = ctx.source_note(inputs["communities"], inputs["water_systems"])
-ctx.show_figure(charts.index_chart(table, ctx.lang, source, water_systems=inputs["water_systems"]))
-ctx.show_figure(charts.class_count_chart(result["sustainability_by_class"], ctx.lang, source))
-ctx.show_figure(charts.class_map(table, inputs["water_systems"], ctx.lang, source))'''),
+ctx.show_figure(charts.index_chart(table, ctx.lang, source, water_systems=inputs["water_systems"],
+                                   illustrative=ctx.illustrative, max_systems=p.report.max_communities_in_charts))
+ctx.show_figure(charts.class_count_chart(result["sustainability_by_class"], ctx.lang, source,
+                                         illustrative=ctx.illustrative))
+from propilas.stages.charts import maps
+
+ctx.show_figure(maps.class_map(ctx.boundary(), table, inputs["water_systems"], p.name, ctx.lang, source))'''),
         md("""**The table** shows each sub-score. `flags` lists what was missing (left out of its component's
 mean) — a consultant's to-do list for the next survey."""),
         code('''ctx.show_table(table, columns={"system_id": "col.system_id", "community_id": "col.community_id",

@@ -17,6 +17,11 @@ adds the fixture's `params/defaults.yaml` unless the case ships its own) and a `
         reads_ok  load_inputs must give no error and the same tables as the UTF-8 fixture
         escaped   must read fine (the value is kept verbatim) and be escaped in HTML output
         refused   the district id / path must be refused before anything is read
+        accepted  load_inputs must give no error; `warnings` (same fragments as problems) must be
+                  reported as warnings, `params_expected` ({dotted key: value}) and `names` read so
+    max_message_chars: every reported message is at most this long (values are quoted in part)
+    cells: (accepted) list of {table, id, column, value}: the value read for that row's column
+    symlink_params_outside / symlink_data_outside: the test makes that path a link outside the project
     problems: list of {file, sheet, row, column, value, rule} fragments (rule: substring of
         the rule text; file: substring of the file; the others exact when given)
     exact_errors: when true, the listed problems are the only errors (no cascade)
@@ -441,6 +446,17 @@ def build() -> list[Case]:
     add(Case("html_in_name", "html_in_name", "community names with HTML: read verbatim (no error), escaped in every "
              "HTML report", outcome="escaped", names={"C1": "<script>alert(1)</script>", "C2": "<b>x</b>"})
         .table(COMM, html_rows))
+
+    # --------------------------------------------------------------- issue 12 §1/§2: parameters files
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bad_inputs_12a
+
+    cases += bad_inputs_12a.cases(sys.modules[__name__])
+
+    # --------------------------------------------------------------- issue 12 §3/§4/§5/§7: the data files
+    import bad_inputs_12b
+
+    cases += bad_inputs_12b.cases(sys.modules[__name__])
     return cases
 
 

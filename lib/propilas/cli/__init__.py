@@ -33,7 +33,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = RunConfig.create(root, args.out, force=args.force, language=args.language)
     workers = args.workers or default_workers()
     manifest = run_batch(districts, cfg, workers=workers, scheduler=args.scheduler,
-                         show_progress=not args.quiet and sys.stderr.isatty() or args.progress)
+                         show_progress=not args.quiet and sys.stderr.isatty() or args.progress,
+                         wait=-1 if args.wait else 0)
     print(status_table(manifest))
     print(f"index: {cfg.out_dir / 'index.html'}")
     return int(manifest["exit_code"])
@@ -54,12 +55,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def list_siasar(text: str, root: Path) -> list[tuple[str, int]]:
+    """SIASAR divisions (with their system counts) whose name contains `text`, accents and case
+    ignored ('' lists all): the `--division` values `propilas new --from-siasar` accepts."""
+    from propilas.inputs.siasar import default_files, divisions, load_siasar_cached, normalise_division
+
+    divs = divisions(load_siasar_cached(default_files(root)))
+    want = normalise_division(text).replace(" ", "") if text else ""
+    out = []
+    for d, n in zip(divs["division"], divs["systems"]):
+        if not want or want in normalise_division(str(d)).replace(" ", ""):
+            out.append((str(d), int(n)))
+    return out
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     import json
 
     from propilas.core.registry import STAGES
 
     root = project_root()
+    if args.siasar is not None:
+        rows = list_siasar(args.siasar, root)
+        for d, n in rows:
+            print(f"  {d:60s} {n:5d} systems")
+        print(f"{len(rows)} SIASAR district(s)" + (f" matching {args.siasar!r}" if args.siasar else "")
+              + "; use one as: propilas new ID --from-siasar --division \"DEPARTMENT,PROVINCE,DISTRICT\"")
+        return 0 if rows else 1
     out = Path(args.out or root / "outputs")
     manifest = {}
     if (out / "manifest.json").exists():
@@ -78,19 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run every stage for districts, then comparison, reports and index")
     r.add_argument("districts", nargs="*", help="district ids (default: every params/<district>.yaml)")
-    r.add_argument("--out", type=Path, help="output folder (default: outputs/)")
+    r.add_argument("--out", type=Path, help="output folder (default: outputs/; never inside notebooks/, params/, "
+                   "data/ or lib/)")
     r.add_argument("--workers", type=int, default=0, help="districts run in parallel (default: CPU cores)")
     r.add_argument("--scheduler", help="address of a running dask.distributed scheduler (e.g. tcp://host:8786)")
     r.add_argument("--force", action="store_true", help="re-run every stage even if unchanged")
     r.add_argument("--language", choices=("es", "en"), help="override the report language of every district")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
+    r.add_argument("--wait", action="store_true", help="if another run is writing to the same output folder, "
+                   "wait for it to finish (default: refuse at once, naming that run)")
     r.set_defaults(func=cmd_run)
     v = sub.add_parser("validate", help="check params and data without running notebooks")
     v.add_argument("districts", nargs="*")
     v.set_defaults(func=cmd_validate)
     ls = sub.add_parser("list", help="districts, stages and the state of their outputs")
     ls.add_argument("--out", type=Path)
+    ls.add_argument("--siasar", nargs="?", const="", metavar="TEXT",
+                    help="list the SIASAR districts (division and system count) whose name contains TEXT "
+                         "(accents and case ignored)")
     ls.set_defaults(func=cmd_list)
     from propilas.cli import diff as diff_cmd
     from propilas.cli import national as national_cmd

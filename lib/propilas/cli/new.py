@@ -22,10 +22,13 @@ def cmd_new(args: argparse.Namespace) -> int:
                                 "e.g. --division \"CAJAMARCA,HUALGAYOC,BAMBAMARCA\"")
         written = scaffold_from_siasar(root, args.district, args.division, args.from_siasar or None, args.name,
                                        department=args.department, province=args.province, ubigeo=args.ubigeo,
-                                       language=args.language, force=args.force)
+                                       language=args.language, force=args.force, population=args.population)
     else:
         if args.division:
             raise ScaffoldError("--division is only used with --from-siasar")
+        if args.population:
+            raise ScaffoldError("--population is only used with --from-siasar (a hand-filled communities table "
+                                "holds each community's population already)")
         if not args.name:
             raise ScaffoldError("--name is required, e.g. propilas new san_juan --name \"San Juan\"")
         written = scaffold_district(root, args.district, args.name, department=args.department or "",
@@ -35,6 +38,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(("escrito:" if es else "written:"))
     for p in written:
         print(f"  {rel_path(p, root)}")
+    for note in getattr(written, "notes", []):
+        print(("aviso: " if es else "note: ") + note)
     if args.from_siasar is not None:
         n = {t: len(pd.read_csv(root / "data" / args.district / f"{t}.csv")) for t in TABLES}
         print(f"SIASAR: {n['communities']} " + ("comunidades" if es else "communities")
@@ -42,10 +47,16 @@ def cmd_new(args: argparse.Namespace) -> int:
                                                else "systems (see data_note in params)"))
     d = args.district
     if args.from_siasar is not None:
-        steps = ([f"1. Revise params/{d}.yaml: reemplace el censo ILUSTRATIVO y los valores TODO",
-                  f"2. propilas validate {d}", f"3. propilas run {d}"] if es else
-                 [f"1. Review params/{d}.yaml: replace the ILLUSTRATIVE census and the TODO values",
-                  f"2. propilas validate {d}", f"3. propilas run {d}"])
+        steps = ([f"1. propilas run {d}  (corre ya como BORRADOR: cada página lista los datos provisionales)",
+                  f"2. Revise params/{d}.yaml: reemplace el censo ILUSTRATIVO y los valores de `placeholders:`",
+                  f"3. Complete lo que SIASAR no releva (data/{d}/data_quality.csv, hoja field_checklist de "
+                  "tables.xlsx); con la población de cada comunidad: --population ARCHIVO --force",
+                  f"4. propilas validate {d} && propilas run {d}"] if es else
+                 [f"1. propilas run {d}  (runs now as a DRAFT: every page lists the provisional data)",
+                  f"2. Review params/{d}.yaml: replace the ILLUSTRATIVE census and the values under `placeholders:`",
+                  f"3. Collect what SIASAR does not survey (data/{d}/data_quality.csv, sheet field_checklist of "
+                  "tables.xlsx); with each community's population: --population FILE --force",
+                  f"4. propilas validate {d} && propilas run {d}"])
     else:
         steps = ([f"1. Complete params/{d}.yaml (valores TODO)",
                   f"2. Copie UN formato de data/{d}/template/ a data/{d}/ y llénelo (vea data/{d}/README.md)",
@@ -74,7 +85,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--from-siasar", nargs="*", type=Path, metavar="FILE", default=None,
                    help="write the district's SIASAR inventory; FILEs are SIASAR .xls exports "
                         "(default: data/siasar-peru/)")
-    p.add_argument("--division", help="SIASAR division \"DEPARTMENT,PROVINCE,DISTRICT\" (with --from-siasar)")
+    p.add_argument("--division", help="SIASAR division \"DEPARTMENT,PROVINCE,DISTRICT\" (with --from-siasar; "
+                                      "`propilas list --siasar TEXT` lists them)")
+    p.add_argument("--population", type=Path, metavar="FILE",
+                   help="with --from-siasar: CSV or Excel of community populations (community_id or name, population, "
+                        "households, source), e.g. from the census directory of populated centres; water access is "
+                        "then computed for the communities it names")
     p.add_argument("--force", action="store_true", help="overwrite files that already exist")
     p.set_defaults(func=cmd_new)
     return p

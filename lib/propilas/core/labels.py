@@ -7,9 +7,13 @@ labels, never codes.
 
 from __future__ import annotations
 
+import math
+import re
+import string
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -33,15 +37,76 @@ def catalogue() -> dict[str, dict[str, str]]:
     return out
 
 
-def t(key: str, language: str, **fmt: Any) -> str:
-    """Text for `key` in `language`, formatted with `fmt` (str.format)."""
+@dataclass(frozen=True)
+class Unknown:
+    """A value that is not known, with the reason (text already in the report language)."""
+
+    reason: str = ""
+
+
+def is_unknown(value: Any) -> bool:
+    """None, NaN, ±inf, pandas NA/NaT or `Unknown`: a value no sentence may print as a number."""
+    if value is None or isinstance(value, Unknown):
+        return True
+    if isinstance(value, (str, bytes, bool)):
+        return False
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return type(value).__name__ in ("NAType", "NaTType")
+    return math.isnan(f) or math.isinf(f)
+
+
+# A unit written next to a placeholder is dropped with an unknown value ("sin dato", not "sin dato %").
+_UNIT_AFTER = re.compile(r"^ ?(?:%|pp\b|personas\b|persons\b|people\b|soles\b|hogares\b|households\b)")
+_UNIT_BEFORE = re.compile(r"S/ ?$")
+
+
+def _unknown_text(value: Any, language: str, reason_key: str | None) -> str:
+    if isinstance(value, Unknown) and value.reason:
+        reason = value.reason
+    else:
+        reason = t(reason_key or "reason.not_computable", language)
+    return t("common.missing_because", language, reason=reason)
+
+
+def _format(text: str, language: str, fmt: Mapping[str, Any], reasons: Mapping[str, str]) -> str:
+    """str.format, except that an unknown value reads "sin dato (<reason>)" / "no data (<reason>)"
+    whatever its format spec, so no sentence can print nan, None or inf. `reasons` maps a field
+    to the catalogue key of its reason; without one the generic reason is given."""
+    if not any(is_unknown(v) for v in fmt.values()):
+        return text.format(**fmt)
+    f = string.Formatter()
+    out: list[str] = []
+    after_unknown = False
+    for literal_text, field, spec, conversion in f.parse(text):
+        if after_unknown:
+            literal_text = _UNIT_AFTER.sub("", literal_text, count=1)
+            after_unknown = False
+        if field is None:
+            out.append(literal_text)
+            continue
+        value, _ = f.get_field(field, (), fmt)
+        if is_unknown(value):
+            out.append(_UNIT_BEFORE.sub("", literal_text) + _unknown_text(value, language, reasons.get(field)))
+            after_unknown = True
+            continue
+        value = f.convert_field(value, conversion)
+        out.append(literal_text + format(value, f.vformat(spec, (), fmt) if spec else ""))
+    return "".join(out)
+
+
+def t(key: str, language: str, reasons: Mapping[str, str] | None = None, **fmt: Any) -> str:
+    """Text for `key` in `language`, formatted with `fmt` (str.format). An unknown value (None,
+    NaN, inf, `Unknown`) is written "sin dato (<reason>)": `reasons` maps a field name to the
+    catalogue key of its reason (see `_format`)."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
     try:
         text = catalogue()[key][language]
     except KeyError:
         raise KeyError(f"no text for key {key!r}; add it to lib/propilas/core/text/*.yaml") from None
-    return text.format(**fmt) if fmt else text
+    return _format(text, language, fmt, reasons or {}) if fmt else text
 
 
 def label(kind: str, code: Any, language: str) -> str:

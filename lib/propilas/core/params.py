@@ -11,10 +11,12 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from propilas.core.errors import ParamsError
+from propilas.core.params_yaml import (_explain, _read_params_file, _read_yaml, deep_merge,  # noqa: F401
+                                       district_ids, load_defaults)
+from propilas.core.safetext import quote
 
 DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 CRITERIA: tuple[str, ...] = (
@@ -27,6 +29,7 @@ CRITERIA: tuple[str, ...] = (
     "readiness",
 )
 INTERVENTIONS: tuple[str, ...] = (
+    "diagnosis_visit",
     "new_system",
     "reconstruction",
     "rehabilitation",
@@ -38,7 +41,8 @@ INTERVENTIONS: tuple[str, ...] = (
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN or ±inf is never a parameter (a NaN weight blanks every score; inf reaches tables as inf)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Bands(Strict):
@@ -83,6 +87,8 @@ class SustainabilityParams(Strict):
     yes_no: dict[Literal["yes", "no"], float]
     fee_collection: Bands
     cleanings: Bands
+    # evidence before a class: a component counts only with at least this many known sub-variables
+    min_subvariables: int = Field(ge=1, le=4)
 
     @model_validator(mode="after")
     def _scores_in_range(self) -> "SustainabilityParams":
@@ -126,6 +132,10 @@ class PrioritisationParams(Strict):
     seed: int = Field(ge=0)
     fragile_p_top_k: float = Field(ge=0, le=1)
     fragile_spearman: float = Field(ge=-1, le=1)
+    # METHOD stage 4 (unknown is never 0): normalised value of a criterion whose input is unknown
+    # (readiness, a gap that cannot be computed, poverty without a district rate, ...); the
+    # community is left out of that criterion's min–max
+    unknown_fallback: float = Field(ge=0, le=1)
 
     @field_validator("weights")
     @classmethod
@@ -150,6 +160,9 @@ class InterventionParams(Strict):
     improvement_max_quality: float = Field(ge=1, le=4)
     jass_strengthening_max_g: float = Field(ge=1, le=4)
     design_population: Literal["horizon", "base"] = "horizon"
+    # works follow the infrastructure score of a class C/D system (METHOD stage 5, revised)
+    rehabilitation_max_infrastructure: float = Field(ge=1, le=4)
+    reconstruction_max_infrastructure: float = Field(ge=1, le=4)
 
     @field_validator("order")
     @classmethod
@@ -157,6 +170,14 @@ class InterventionParams(Strict):
         if sorted(v) != sorted(INTERVENTIONS):
             raise ValueError(f"order must list each of {list(INTERVENTIONS)} once")
         return v
+
+    @model_validator(mode="after")
+    def _works_thresholds(self) -> "InterventionParams":
+        if self.reconstruction_max_infrastructure > self.rehabilitation_max_infrastructure:
+            raise ValueError(
+                f"reconstruction_max_infrastructure ({self.reconstruction_max_infrastructure:g}) must not be "
+                f"above rehabilitation_max_infrastructure ({self.rehabilitation_max_infrastructure:g})")
+        return self
 
 
 class UnitCosts(Strict):
@@ -167,6 +188,7 @@ class UnitCosts(Strict):
     improvement_per_system: float = Field(ge=0)
     sanitation_unit_per_household: float = Field(ge=0)
     jass_strengthening_per_system: float = Field(ge=0)
+    diagnosis_visit_per_system: float = Field(ge=0)
     atm_per_year: float = Field(ge=0)
 
 
@@ -175,6 +197,14 @@ class BudgetParams(Strict):
     sources: list[str] = Field(min_length=1)
     envelope: dict[str, float]
     envelope_by_year: dict[int, dict[str, float]] = Field(default_factory=dict)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_sources(cls, v: list[str]) -> list[str]:
+        dup = sorted({s for s in v if v.count(s) > 1})
+        if dup:  # a source listed twice gets two budget columns and its envelope counted twice
+            raise ValueError(f"sources {dup} listed more than once; list each funding source once")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> "BudgetParams":
@@ -208,6 +238,29 @@ class MonitoringParams(Strict):
         return self
 
 
+class ValidationParams(Strict):
+    """Plausibility bounds of the input check (a value outside is a warning, not an error)."""
+
+    pph_min: float = Field(gt=0, le=50)
+    pph_max: float = Field(gt=0, le=50)
+
+    @model_validator(mode="after")
+    def _order(self) -> "ValidationParams":
+        if self.pph_min >= self.pph_max:
+            raise ValueError(f"pph_min ({self.pph_min:g}) must be below pph_max ({self.pph_max:g})")
+        return self
+
+
+class IllustrativeParams(Strict):
+    """Which parameter inputs are illustrative (not sourced); reports mark every figure resting on
+    them. Generated data rows say so in their own `source` column; the workshop record in
+    `workshop.illustrative`."""
+
+    unit_costs: bool = True
+    envelope: bool = True
+    census: bool = False
+
+
 class RunParams(Strict):
     cell_timeout_s: int = Field(ge=1, le=86_400)
     kernel: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
@@ -229,6 +282,22 @@ class Workshop(Strict):
     illustrative: bool = True
 
 
+# --- issue 12b: reading limits, input consistency, report size -------------------------------
+class InputParams(Strict):
+    """Limits and consistency thresholds of reading the inputs (inputs/tableio.py, validation.py)."""
+
+    max_rows: int = Field(ge=1, le=10_000_000)            # data rows per input file; more is refused
+    max_growth_per_year: float = Field(gt=0, le=1)         # |intercensal growth| above: error unless census_note
+    coordinate_margin_deg: float = Field(ge=0, le=5)       # lat/lon this far outside the district's box: warning
+
+
+class ReportParams(Strict):
+    """Above these sizes per-community tables and charts show the top N and an aggregate row."""
+
+    max_rows_per_table: int = Field(ge=5, le=100_000)
+    max_communities_in_charts: int = Field(ge=5, le=1_000)
+
+
 class MethodParams(Strict):
     """Everything in defaults.yaml; a district may override any of it."""
 
@@ -243,6 +312,10 @@ class MethodParams(Strict):
     budget: BudgetParams
     monitoring: MonitoringParams
     run: RunParams
+    validation: ValidationParams
+    illustrative: IllustrativeParams = Field(default_factory=IllustrativeParams)
+    inputs: InputParams
+    report: ReportParams
 
 
 class DistrictParams(MethodParams):
@@ -259,7 +332,21 @@ class DistrictParams(MethodParams):
     rural_share: float = Field(gt=0, le=1)
     rural_share_note: str = ""
     data_note: str = ""
+    census_note: str = ""  # explains an intercensal growth beyond inputs.max_growth_per_year
     workshop: Workshop | None = None
+    # issue 11: district capital's coordinates (reference table) and the draft record: key path →
+    # the value `propilas new` wrote as a stand-in; a key whose value still equals it is a
+    # placeholder left, and a run with any left is a draft (core/drafts.py)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    placeholders: dict[str, Any] = Field(default_factory=dict)
+    # what the loader cleaned (control characters removed), shown as warnings by validation
+    _notes: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+
+    @property
+    def load_notes(self) -> list[dict[str, Any]]:
+        """[{file, key, value, rule}] for each text the loader changed."""
+        return [dict(n) for n in self._notes]
 
     @model_validator(mode="after")
     def _years(self) -> "DistrictParams":
@@ -283,65 +370,6 @@ class DistrictParams(MethodParams):
         return list(range(self.base_year, self.horizon_year + 1))
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: file not found") from None
-    except UnicodeDecodeError as e:
-        raise ParamsError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise ParamsError(f"{path}:{where}: YAML syntax error: {problem}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParamsError(f"{path}: expected a mapping of keys to values at the top level, got {type(data).__name__}")
-    return data
-
-
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Override wins key by key; nested mappings merge so a district changes one threshold only."""
-    out = dict(base)
-    for k, v in override.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in _REPLACE_WHOLE:
-            out[k] = deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-# Mappings a district replaces as a whole (merging would e.g. leave weights not summing to 1).
-_REPLACE_WHOLE = frozenset({"weights", "envelope", "census", "workshop"})
-
-
-def _explain(err: ValidationError, path: Path, raw: dict[str, Any]) -> str:
-    lines = [f"{path}: {err.error_count()} problem(s) in parameters"]
-    for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        kind = e["type"]
-        if kind == "extra_forbidden":
-            lines.append(f"  - key '{key}': unknown key (value {e['input']!r}); remove it or fix its spelling "
-                         f"(see params/defaults.yaml for valid keys)")
-        elif kind == "missing":
-            lines.append(f"  - key '{key}': missing; add it")
-        else:
-            lines.append(f"  - key '{key}': value {e.get('input')!r} rejected: {e['msg']}")
-    return "\n".join(lines)
-
-
-def load_defaults(params_dir: Path) -> dict[str, Any]:
-    return _read_yaml(Path(params_dir) / "defaults.yaml")
-
-
-def district_ids(params_dir: Path) -> list[str]:
-    return sorted(p.stem for p in Path(params_dir).glob("*.yaml") if p.stem != "defaults")
-
-
 def check_district_id(district: str) -> str:
     """District ids become folder names: refuse anything that could escape the project."""
     if not DISTRICT_ID.match(district or ""):
@@ -355,18 +383,26 @@ def check_district_id(district: str) -> str:
 def load_params(district: str, params_dir: Path | str = "params") -> DistrictParams:
     check_district_id(district)
     params_dir = Path(params_dir)
-    defaults = load_defaults(params_dir)
+    defaults_path = params_dir / "defaults.yaml"
     path = params_dir / f"{district}.yaml"
-    raw = _read_yaml(path)
+    try:
+        defaults, default_notes = _read_params_file(defaults_path)
+    except ParamsError as e:
+        e.path = defaults_path  # the file at fault (validation reports it as the problem's file)
+        raise
+    raw, notes = _read_params_file(path)
     if raw.get("district", district) != district:
-        raise ParamsError(f"{path}: key 'district' is {raw.get('district')!r} but the file is named "
+        raise ParamsError(f"{path}: key 'district' is {quote(raw.get('district'))} but the file is named "
                           f"for {district!r}; make them equal")
     merged = deep_merge(defaults, raw)
     merged.setdefault("district", district)
     try:
-        return DistrictParams.model_validate(merged)
+        params = DistrictParams.model_validate(merged)
     except ValidationError as e:
         raise ParamsError(_explain(e, path, raw)) from None
+    params._notes.extend([{**n, "file": str(defaults_path)} for n in default_notes]
+                         + [{**n, "file": str(path)} for n in notes])
+    return params
 
 
 def params_from_dict(data: dict[str, Any], origin: str = "<params>") -> DistrictParams:

@@ -46,3 +46,24 @@ def repo_root(start: Path | None = None) -> Path:
         if (p / "pyproject.toml").is_file():
             return p
     return Path(__file__).resolve().parents[3]
+
+
+# Folders of the project a run must never write into (`--out notebooks` would overwrite
+# notebooks/comparison.ipynb; `--out data` would mix outputs with a district's inputs).
+PROTECTED = ("notebooks", "params", "data", "lib")
+
+
+def check_out_dir(out_dir: Path, root: Path, also: tuple[Path, ...] = ()) -> Path:
+    """Refuse an output folder inside notebooks/, params/, data/ or lib/ of the project (or inside
+    the folders in `also`, e.g. a custom params or data folder), or the project folder itself."""
+    out = Path(out_dir).resolve()
+    root = Path(root).resolve()
+    if out == root:
+        raise PropilasError(f"--out {out} is the project folder itself; use a folder for outputs, e.g. "
+                            f"{root / 'outputs'}")
+    for folder in [root / name for name in PROTECTED] + [Path(a).resolve() for a in also]:
+        if out == folder or out.is_relative_to(folder):
+            raise PropilasError(f"--out {out} is inside {folder}, which holds the project's "
+                                f"{folder.name}; a run would overwrite or mix files there. Choose a folder "
+                                f"outside it, e.g. {root / 'outputs'}")
+    return out

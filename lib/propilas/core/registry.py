@@ -46,7 +46,8 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("00", "profile", "Perfil del distrito y control de datos", "District profile and data check",
           reads=("data:communities", "data:water_systems"),
-          writes=("communities", "water_systems", "population", "district_population", "validation")),
+          writes=("communities", "water_systems", "population", "district_population", "validation",
+                  "data_quality", "field_checklist")),
     Stage("01", "diagnosis", "Diagnóstico de los servicios", "Diagnosis of services",
           reads=("communities", "water_systems"),
           writes=("water_ladder", "sanitation_ladder", "ladder_district", "system_flags")),

@@ -14,6 +14,8 @@ Kind = Literal["id", "text", "int", "float", "yesno", "state", "choice"]
 STATES: tuple[str, ...] = ("A", "B", "C", "D")
 SYSTEM_TYPES: tuple[str, ...] = ("gravity", "gravity_treated", "pumped", "pumped_treated")
 DRY_SEASON: tuple[str, ...] = ("sufficient", "partial", "insufficient")
+POPULATION_BASES: tuple[str, ...] = ("community", "served")
+SERVED_BASIS = "served"
 YES_VALUES: frozenset[str] = frozenset({"yes", "si", "sí", "y", "true", "1"})
 NO_VALUES: frozenset[str] = frozenset({"no", "n", "false", "0"})
 
@@ -109,6 +111,14 @@ COMMUNITIES: tuple[Column, ...] = (
            "Existe una JASS en la comunidad"),
     Column("counterpart_committed", "yesno", "Community committed a counterpart (labour, cash)",
            "La comunidad comprometió contrapartida (mano de obra, aporte)"),
+    # issue 11: where population/households come from. 'served' = only the people the community's
+    # water systems serve (SIASAR): water access % is then not computed (methodology/real_districts.md)
+    Column("population_basis", "choice",
+           "community (census/survey count of everyone; default when empty) or served (only the people "
+           "its water systems serve, e.g. SIASAR: water access is then not computed)",
+           "community (censo/encuesta de toda la comunidad; por defecto si vacío) o served (solo las "
+           "personas que sus sistemas sirven, p. ej. SIASAR: el acceso al agua no se calcula)",
+           required=False, choices=POPULATION_BASES),
     *_LOCATION_AND_SOURCE,
 )
 

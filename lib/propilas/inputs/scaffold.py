@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from propilas.core.params import check_district_id, load_defaults
-from propilas.inputs.scaffold_params import LANGUAGES, ScaffoldError, check_params_text, district_yaml
+from propilas.inputs.scaffold_params import LANGUAGES, ScaffoldError, check_params_text, district_yaml, reference_fields
 from propilas.inputs.scaffold_siasar import csv_ints, resolve_division, siasar_yaml_fields
 from propilas.inputs.scaffold_templates import TABLES, template_files
 from propilas.inputs.tableio import atomic_write_bytes, write_canonical_csv
@@ -60,6 +60,17 @@ def _write_all(files: dict[Path, bytes]) -> list[Path]:
     return list(files)
 
 
+class Written(list):
+    """The paths written, plus `notes`: what the consultant should know (e.g. the reference table
+    could not fill the ubigeo, with its suggestions)."""
+
+    notes: list[str]
+
+    def __init__(self, paths: Iterable[Path], notes: Iterable[str] = ()) -> None:
+        super().__init__(paths)
+        self.notes = list(notes)
+
+
 def scaffold_district(root: Path, district: str, name: str, *, department: str = "", province: str = "",
                       ubigeo: str | None = None, language: str = "es", force: bool = False) -> list[Path]:
     """Write params/<district>.yaml and data/<district>/{README.md, template/*}; return the paths.
@@ -74,13 +85,14 @@ def scaffold_district(root: Path, district: str, name: str, *, department: str =
     defaults = _defaults(root)
     params_path = root / "params" / f"{district}.yaml"
     data_dir = root / "data" / district
-    text = district_yaml(district=district, name=name, department=department, province=province,
-                         ubigeo=ubigeo, language=language, defaults=defaults)
+    ref, notes = reference_fields(root, name, department, province, ubigeo, language)
+    ref["department"], ref["province"] = ref.get("department") or "", ref.get("province") or ""
+    text = district_yaml(district=district, name=name, language=language, defaults=defaults, **ref)
     check_params_text(text, district, defaults, params_path)
     files = {params_path: text.encode("utf-8")}
     files.update(template_files(data_dir, district, name, language))
     _refuse_existing(files, force, root)
-    return _write_all(files)
+    return Written(_write_all(files), notes)
 
 
 def _check_common(name: str | None, ubigeo: str | None, language: str) -> None:
@@ -95,16 +107,23 @@ def _check_common(name: str | None, ubigeo: str | None, language: str) -> None:
 def scaffold_from_siasar(root: Path, district: str, division: str, files: list[Path] | None = None,
                          name: str | None = None, *, department: str | None = None, province: str | None = None,
                          ubigeo: str | None = None, language: str = "es", force: bool = False,
-                         siasar_df: pd.DataFrame | None = None, horizon_year: int | None = None) -> list[Path]:
+                         siasar_df: pd.DataFrame | None = None, horizon_year: int | None = None,
+                         population: Path | None = None) -> list[Path]:
     """Write the district's real SIASAR inventory (data/<district>/*.csv) and a params YAML.
 
     Census figures are not in SIASAR. DistrictParams needs two census years, so both are set to
     the population SIASAR's systems serve (zero growth) and marked ILLUSTRATIVE in the file, in
     `rural_share_note` and in `data_note`: the consultant must replace them. `siasar_df` lets a
     caller (or a test) reuse an already loaded SIASAR frame.
+
+    Identity comes from the district reference table (`reference_fields`). The importer's
+    data-quality table is written to data/<district>/data_quality.csv (stage 00 shows it).
+    `population`: a CSV/Excel file of community populations (`siasar_population`); the
+    communities it names get their water access computed.
     """
     from propilas.inputs.siasar import default_files, load_siasar_cached
-    from propilas.inputs.siasar_canonical import district_inventory
+    from propilas.inputs.siasar_canonical import district_inventory, national_pph_median
+    from propilas.method.data_quality import data_quality_table
 
     root = Path(root)
     check_district_id(district)
@@ -122,16 +141,31 @@ def scaffold_from_siasar(root: Path, district: str, division: str, files: list[P
         except (FileNotFoundError, ValueError) as e:
             raise ScaffoldError(f"cannot read the SIASAR exports: {e}") from None
     row = resolve_division(siasar_df, division)
-    comm, ws = district_inventory(siasar_df, str(row["division"]))
+    comm, ws = district_inventory(siasar_df, str(row["division"]), pph_fallback=national_pph_median(siasar_df))
     if comm.empty:
         raise ScaffoldError(f"SIASAR division {row['division']!r}: none of its {int(row['systems'])} systems gives "
                             "a community with population and households; nothing to plan from")
 
+    dq = comm.attrs.get("data_quality")
+    if population is not None:
+        from propilas.inputs.siasar_population import (PopulationFileError, apply_population_file,
+                                                       read_population_file)
+
+        try:
+            comm, extra = apply_population_file(comm, ws, read_population_file(Path(population)))
+        except PopulationFileError as e:
+            raise ScaffoldError(str(e)) from None
+        dq = pd.concat([data_quality_table(dq), pd.DataFrame(extra)], ignore_index=True)
     div_rows = siasar_df[siasar_df["division"] == row["division"]]
     fields = siasar_yaml_fields(row, div_rows, comm, ws, name=name, department=department, province=province,
                                 language=language, horizon_year=horizon_year)
     name = fields["name"]
-    text = district_yaml(district=district, ubigeo=ubigeo, language=language, defaults=defaults, **fields)
+    ref, notes = reference_fields(root, name, department, province, ubigeo, language, division=str(row["division"]))
+    for k in ("department", "province"):  # the reference table's spelling (accents) over SIASAR's
+        if ref.get(k) and not {"department": department, "province": province}[k]:
+            fields[k] = ref[k]
+    ref = {k: v for k, v in ref.items() if k not in ("department", "province")}
+    text = district_yaml(district=district, language=language, defaults=defaults, **ref, **fields)
     params_path = root / "params" / f"{district}.yaml"
     check_params_text(text, district, defaults, params_path)
 
@@ -143,8 +177,10 @@ def scaffold_from_siasar(root: Path, district: str, division: str, files: list[P
     if other:
         raise ScaffoldError(f"{', '.join(rel_path(p, root) for p in other)} exist(s): writing the CSV beside it would "
                             "leave two versions of a table (the runner refuses that). Move it away first")
-    _refuse_existing(list(targets) + list(csv_paths.values()), force, root)
+    dq_path = data_dir / "data_quality.csv"
+    _refuse_existing(list(targets) + list(csv_paths.values()) + [dq_path], force, root)
     written = _write_all(targets)
     write_canonical_csv(csv_ints(comm, "communities"), csv_paths["communities"])
     write_canonical_csv(csv_ints(ws, "water_systems"), csv_paths["water_systems"])
-    return written + list(csv_paths.values())
+    write_canonical_csv(data_quality_table(dq), dq_path)
+    return Written(written + list(csv_paths.values()) + [dq_path], notes)

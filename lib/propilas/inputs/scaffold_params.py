@@ -87,12 +87,20 @@ def district_yaml(
     rural_share_note: str | None = None,
     data_note: str = "",
     header_notes: Iterable[str] = (),
+    area_km2: float | None = None,
+    poverty_pct: float | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    reference_note: str = "",
 ) -> str:
     """The text of params/<district>.yaml: every key commented with meaning, unit and example.
 
     Placeholders are valid values (so the file loads and `propilas validate` can point at the
     data) but each is marked TODO in its comment; census placeholders are 1 person unless
-    `census` gives figures.
+    `census` gives figures. Every stand-in written is also recorded under `placeholders:` (key →
+    value written): while a value still equals its record the district runs as a DRAFT
+    (core/drafts.py). Identity, area, poverty and coordinates come from the district reference
+    table when the caller found the district there (`reference_note` says so).
     """
     L = language
     today = _dt.date.today()
@@ -134,12 +142,22 @@ def district_yaml(
         L, "departamento (texto). Ej.: \"Cajamarca\"", "department (text). E.g. \"Cajamarca\"")))
     lines.append(_kv("province", _q(province), ("TODO " if not province else "") + tr(
         L, "provincia (texto). Ej.: \"Hualgayoc\"", "province (text). E.g. \"Hualgayoc\"")))
-    lines.append(_kv("# area_km2", "451.38", tr(
+    lines.append(_kv("area_km2" if area_km2 else "# area_km2", yaml_num(area_km2 or 451.38), tr(
         L, "opcional: superficie del distrito (km², INEI). Ej.: 451.38",
         "optional: district area (km², INEI). E.g. 451.38")))
-    lines.append(_kv("# poverty_pct", "51.9", tr(
-        L, "opcional: pobreza monetaria del distrito (% de 0 a 100, INEI). Ej.: 51.9",
-        "optional: district monetary poverty (% from 0 to 100, INEI). E.g. 51.9")))
+    lines.append(_kv("poverty_pct" if poverty_pct is not None else "# poverty_pct",
+                     yaml_num(poverty_pct if poverty_pct is not None else 51.9), tr(
+        L, "opcional: pobreza monetaria del distrito (% de 0 a 100, INEI); valor por defecto de la pobreza "
+           "de una comunidad sin dato. Ej.: 51.9",
+        "optional: district monetary poverty (% from 0 to 100, INEI); the fallback for a community "
+        "without a poverty rate. E.g. 51.9")))
+    if latitude is not None and longitude is not None:
+        lines.append(_kv("latitude", yaml_num(round(latitude, 5)), tr(
+            L, "latitud de la capital distrital (grados decimales)", "latitude of the district capital (decimal degrees)")))
+        lines.append(_kv("longitude", yaml_num(round(longitude, 5)), tr(
+            L, "longitud de la capital distrital (grados decimales)", "longitude of the district capital (decimal degrees)")))
+    if reference_note:
+        lines += _comment_lines(reference_note)
     lines.append("")
     lines += _comment_lines(tr(L, "--- Población y años del plan ---", "--- Population and plan years ---"))
     lines += _comment_lines(tr(
@@ -249,8 +267,46 @@ def district_yaml(
         L, "true mientras no sea el registro de un taller real; false cuando lo sea",
         "true until this is the record of a real workshop; false when it is"), indent="  "))
     lines.append("")
+    written: dict[str, Any] = {}
+    if ub_todo:
+        written["ubigeo"] = "000000"
+    if not department:
+        written["department"] = ""
+    if not province:
+        written["province"] = ""
+    written["census"] = {y: p for y, p, _ in census_items}
+    written["rural_share"] = rural_share
+    written["budget.envelope"] = {s: env.get(s, 0) for s in sources}
+    written["workshop.vision"] = tr(L, "TODO: visión acordada en el taller", "TODO: vision agreed at the workshop")
+    written["workshop.objectives"] = [tr(L, "TODO: objetivo 1", "TODO: objective 1")]
+    lines += _placeholder_block(written, L)
+    lines.append("")
     lines += _override_block(defaults, L)
     return "\n".join(lines) + "\n"
+
+
+def _placeholder_block(written: dict[str, Any], L: str) -> list[str]:
+    """`placeholders:` — what this file holds as stand-ins (key → value written). While a key's value
+    still equals its record the district runs as a DRAFT (every page says so; core/drafts.py)."""
+    out = _comment_lines(tr(
+        L,
+        "--- Borrador ---\n"
+        "placeholders: lo que `propilas new` escribió como sustituto (clave: valor escrito). Mientras una\n"
+        "clave conserve ese valor, el distrito se ejecuta como BORRADOR (cada página lo dice, sin resumen\n"
+        "ciudadano). Basta con reemplazar el valor arriba; este registro puede quedar.",
+        "--- Draft ---\n"
+        "placeholders: what `propilas new` wrote as a stand-in (key: value written). While a key keeps\n"
+        "that value, the district runs as a DRAFT (every page says so, no citizen summary). Replacing\n"
+        "the value above is enough; this record may stay.",
+    ))
+    out.append(_kv("placeholders", "", tr(L, "clave: valor escrito como sustituto (ver arriba)",
+                                          "key: value written as a stand-in (see above)")))
+    for key, value in written.items():
+        text = _q(value) if isinstance(value, str) else (_flow(value) if isinstance(value, (dict, list))
+                                                         else yaml_num(value))
+        out.append(_kv(key, text, tr(L, f"sustituto de {key}: reemplace el valor de arriba",
+                                     f"stand-in for {key}: replace the value above"), indent="  "))
+    return out
 
 
 def _override_block(defaults: dict[str, Any], L: str) -> list[str]:
@@ -335,3 +391,37 @@ def check_params_text(text: str, district: str, defaults: dict[str, Any], where:
         params_from_dict(merged, str(where))
     except ParamsError as e:  # pragma: no cover - a bug in the template, not a user error
         raise ScaffoldError(f"internal error: the scaffolded parameters do not load: {e}") from None
+
+
+def reference_fields(root: Path, name: str, department: str | None, province: str | None, ubigeo: str | None,
+                     language: str, division: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Identity from the district reference table (data/peru-districts/): ubigeo, department, province,
+    area, poverty and the capital's coordinates, by ubigeo when given, else by SIASAR division or
+    name (accent/case-insensitive). Arguments given explicitly win. When the table does not know the
+    district, nothing is filled (the ubigeo stays a placeholder) and the note says why, with
+    suggestions."""
+    from propilas.inputs import reference
+
+    notes: list[str] = []
+    try:
+        if ubigeo:
+            d = reference.by_ubigeo(ubigeo, root)
+            if d is None:
+                raise reference.ReferenceError(f"ubigeo {ubigeo} is not in the district reference table")
+        elif division:
+            d = reference.by_division(division, root)
+        else:
+            d = reference.lookup(name, department or None, province or None, root)
+    except reference.ReferenceError as e:
+        notes.append(tr(language, f"tabla de referencia: {e}; ubigeo queda como marcador (borrador)",
+                        f"reference table: {e}; the ubigeo stays a placeholder (draft)"))
+        return {"ubigeo": ubigeo, "department": department, "province": province}, notes
+    fields = {"ubigeo": ubigeo or d.ubigeo, "department": department or d.department,
+              "province": province or d.province, "area_km2": d.area_km2, "poverty_pct": d.poverty_pct,
+              "latitude": d.latitude, "longitude": d.longitude,
+              "reference_note": tr(language,
+                                   f"Identidad, superficie, pobreza (%) y coordenadas de la capital: {reference.CREDIT} "
+                                   f"(ubigeo {d.ubigeo}, {d.division}).",
+                                   f"Identity, area, poverty (%) and the capital's coordinates: {reference.CREDIT} "
+                                   f"(ubigeo {d.ubigeo}, {d.division}).")}
+    return fields, notes

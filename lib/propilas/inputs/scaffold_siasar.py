@@ -15,7 +15,7 @@ import yaml
 
 from propilas.core import schemas
 from propilas.core.params import check_district_id, deep_merge
-from propilas.inputs.scaffold_params import ScaffoldError, district_yaml, tr
+from propilas.inputs.scaffold_params import ScaffoldError, district_yaml, reference_fields, tr
 
 
 def resolve_division(siasar_df: pd.DataFrame, division: str) -> pd.Series:
@@ -80,14 +80,29 @@ def siasar_yaml_fields(division_row: Any, division_rows: pd.DataFrame, communiti
                f"({', '.join(excluded)})" if excluded else "")
     excl_en = (f"; {len(excluded)} systems without community, population or households are left out "
                f"({', '.join(excluded)})" if excluded else "")
+    from propilas.method.ladders import served_only
+
+    n_served = int(served_only(communities).sum())
+    dq = communities.attrs.get("data_quality")
+    n_imp = int((dq["action"] == "households_imputed").sum()) if dq is not None and len(dq) else 0
+    imp_es = (f" {n_imp} registro(s) con más viviendas que personas: viviendas imputadas (ver data_quality.csv)."
+              if n_imp else "")
+    imp_en = (f" {n_imp} record(s) with more households than persons: households imputed (see data_quality.csv)."
+              if n_imp else "")
+    pop_es = (f"Población y hogares de {n_served} comunidad(es) = los servidos por sus sistemas (acceso al agua no "
+              "calculado: dé su población con --population)" if n_served else
+              "Población y hogares de las comunidades: archivo de población")
+    pop_en = (f"Population and households of {n_served} communit(ies) = those their systems serve (water access not "
+              "computed: give their population with --population)" if n_served else
+              "Communities' population and households: population file")
     data_note = tr(
         language,
         f"Inventario SIASAR 2015 de {row['division']}: {n_sys} de {n_total} sistemas, {len(communities)} comunidades{excl_es}. "
-        "Población y hogares de cada comunidad = los servidos por sus sistemas; saneamiento no relevado por SIASAR. "
-        f"Censo ILUSTRATIVO (= población servida, {served} personas): reemplácelo por el censo INEI. ({ATTRIBUTION})",
+        f"{pop_es}; saneamiento no relevado por SIASAR.{imp_es} "
+        f"Censo ILUSTRATIVO (= población de las comunidades, {served} personas): reemplácelo por el censo INEI. ({ATTRIBUTION})",
         f"SIASAR 2015 inventory of {row['division']}: {n_sys} of {n_total} systems, {len(communities)} communities{excl_en}. "
-        "Each community's population and households = those its systems serve; sanitation not surveyed by SIASAR. "
-        f"ILLUSTRATIVE census (= served population, {served} persons): replace with the INEI census. ({ATTRIBUTION})",
+        f"{pop_en}; sanitation not surveyed by SIASAR.{imp_en} "
+        f"ILLUSTRATIVE census (= the communities' population, {served} persons): replace with the INEI census. ({ATTRIBUTION})",
     )
     rural_note = tr(
         language,
@@ -122,7 +137,14 @@ def siasar_params_dict(district: str, division_row: Any, division_rows: pd.DataF
     fields = siasar_yaml_fields(division_row, division_rows, communities, water_systems, name=name,
                                 department=department, province=province, language=language,
                                 horizon_year=horizon_year)
-    text = district_yaml(district=district, ubigeo=ubigeo, language=language, defaults=defaults, **fields)
+    # identity from the district reference table, exactly as `scaffold_from_siasar` fills it
+    ref, _notes = reference_fields(None, fields["name"], department, province, ubigeo, language,
+                                   division=str(division_row["division"]))
+    for k in ("department", "province"):
+        if ref.get(k) and not {"department": department, "province": province}[k]:
+            fields[k] = ref[k]
+    ref = {k: v for k, v in ref.items() if k not in ("department", "province")}
+    text = district_yaml(district=district, language=language, defaults=defaults, **ref, **fields)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = yaml.load(text, Loader=loader) or {}
     merged = deep_merge(defaults, raw)

@@ -12,8 +12,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from propilas.core.schemas import column_names
+from propilas.core.schemas import SERVED_BASIS, column_names, columns
 from propilas.inputs.siasar import _fold, normalise_division, slug
+from propilas.method.data_quality import DATA_QUALITY_COLUMNS
 
 SOURCE_LABEL = "SIASAR 2015"
 
@@ -39,7 +40,55 @@ def _jass_from_provider(providers: list[object]) -> object:
     return pd.NA
 
 
-def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def valid_pph(rows: pd.DataFrame) -> pd.Series:
+    """Persons per household of the SIASAR rows whose served population and households are both
+    known and plausible (households ≤ persons)."""
+    v = rows.dropna(subset=["population_served", "households_served"])
+    v = v[v["households_served"] <= v["population_served"]]
+    return (v["population_served"] / v["households_served"]).astype(float)
+
+
+def national_pph_median(siasar_df: pd.DataFrame) -> float:
+    """Median persons per household over every valid SIASAR row (the fallback of a district with none)."""
+    pph = valid_pph(siasar_df)
+    return float(pph.median()) if len(pph) else float("nan")
+
+
+def _impute_households(sys: pd.DataFrame, pph_fallback: float | None) -> tuple[pd.DataFrame, list[dict]]:
+    """Published rows with more households than persons: kept as published in the data-quality table,
+    their households treated as unknown and re-derived as persons / the district median persons per
+    household of the valid rows (national median when the district has none), flagged 'imputed'."""
+    sys = sys.copy()
+    bad = sys["population_served"].notna() & sys["households_served"].notna() & (
+        sys["households_served"] > sys["population_served"])
+    records: list[dict] = []
+    if not bad.any():
+        return sys, records
+    pph = valid_pph(sys)
+    if len(pph):
+        median, basis = float(pph.median()), f"district median of {len(pph)} valid rows"
+    elif pph_fallback is not None and pph_fallback == pph_fallback and pph_fallback >= 1:
+        median, basis = float(pph_fallback), "national median (no valid row in the district)"
+    else:
+        median, basis = float("nan"), ""
+    for i in sys.index[bad]:
+        pop, hh = float(sys.at[i, "population_served"]), float(sys.at[i, "households_served"])
+        if median == median:
+            new = max(1, int(round(pop / median)))
+            action, detail = "households_imputed", (
+                f"viv_servidas {hh:g} > pob_servida {pop:g}; households = {pop:g} / {median:.2f} persons per "
+                f"household ({basis}) = {new}")
+        else:
+            new, action, detail = np.nan, "households_unknown", f"viv_servidas {hh:g} > pob_servida {pop:g}"
+        sys.at[i, "households_served"] = new
+        records.append({"record": f"S{int(sys.at[i, 'id'])}", "community_id": None, "field": "households_served",
+                        "value": f"{hh:g}", "problem": "households_gt_persons", "action": action, "detail": detail,
+                        "_row": i})
+    return sys, records
+
+
+def district_inventory(siasar_df: pd.DataFrame, division: str, *,
+                       pph_fallback: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The real SIASAR inventory of one district in the canonical schema: (communities, water_systems).
 
     Every row has source 'SIASAR 2015' and is entirely real: nothing SIASAR does not say is filled in.
@@ -66,6 +115,15 @@ def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataF
       enter the plan (population is the base of every share); it is left out together with its
       systems, and listed in `communities.attrs['excluded_systems']` (system ids) and
       `communities.attrs['excluded_reason']` so the caller can report it.
+    - population_basis is 'served' on every community: its population is what its systems serve,
+      so its water access is not computed (`ladders.served_only`) until a community population is
+      given (`apply_population_file`).
+    - A published row with more households than persons is kept as published in the data-quality
+      table, its households treated as unknown and imputed as persons / the district median persons
+      per household of the valid rows (`pph_fallback`, the national median, when the district has
+      none), flagged 'households_imputed'.
+    `communities.attrs['data_quality']` is the district's data-quality table (DATA_QUALITY_COLUMNS):
+    every row with a problem, why, and what was done.
     """
     div = normalise_division(division)
     sys = siasar_df[siasar_df["division"].map(lambda d: isinstance(d, str) and normalise_division(d) == div)]
@@ -83,11 +141,29 @@ def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataF
 
     sys["community_name"] = sys.apply(community_name, axis=1)
     sys["community_id"] = sys["community_name"].map(slug)
+    sys, dq = _impute_households(sys, pph_fallback)
+    # a published altitude outside the schema's range (e.g. 34,448 m: a typing slip) is read as
+    # unknown and listed, so one record cannot refuse the district
+    alt = next(c for c in columns("communities") if c.name == "altitude_m")
+    odd = sys["altitude_m"].notna() & ~sys["altitude_m"].between(alt.min, alt.max)
+    for i in sys.index[odd]:
+        dq.append({"record": f"S{int(sys.at[i, 'id'])}", "community_id": None, "field": "altitud",
+                   "value": f"{float(sys.at[i, 'altitude_m']):g}", "problem": "implausible_altitude",
+                   "action": "read_as_unknown", "detail": f"outside {alt.min:g}-{alt.max:g} m", "_row": i})
+    sys.loc[odd, "altitude_m"] = np.nan
+    for r in dq:
+        r["community_id"] = sys.at[r.pop("_row"), "community_id"]
 
     comms = []
     excluded: list[str] = []
     for cid, g in sys.groupby("community_id", sort=True):
         known = g.dropna(subset=["population_served", "households_served"])
+        for _, r in g[g["population_served"].isna() | g["households_served"].isna()].iterrows():
+            dq.append({"record": f"S{int(r['id'])}", "community_id": cid,
+                       "field": "pob_servida" if pd.isna(r["population_served"]) else "viv_servidas",
+                       "value": "", "problem": "served_unknown",
+                       "action": "excluded" if known.empty else "kept_without_figures",
+                       "detail": "" if known.empty else "the community's totals are those of its other systems"})
         if known.empty:
             excluded += [f"S{i}" for i in g["id"]]
             continue
@@ -119,6 +195,7 @@ def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataF
             "counterpart_committed": pd.NA,
             "latitude": float(g["latitude"].mean()) if g["latitude"].notna().any() else np.nan,
             "longitude": float(g["longitude"].mean()) if g["longitude"].notna().any() else np.nan,
+            "population_basis": SERVED_BASIS,
             "source": SOURCE_LABEL,
         })
     communities = _typed_communities(pd.DataFrame(comms, columns=comm_cols))
@@ -163,6 +240,7 @@ def district_inventory(siasar_df: pd.DataFrame, division: str) -> tuple[pd.DataF
     })
     water_systems = _typed_systems(sysrows[ws_cols].reset_index(drop=True))
     communities.attrs["excluded_systems"] = excluded
+    communities.attrs["data_quality"] = pd.DataFrame(dq, columns=DATA_QUALITY_COLUMNS)
     communities.attrs["excluded_reason"] = (
         "SIASAR gives no community name, population or households for these systems" if excluded else "")
     return communities, water_systems

@@ -11,7 +11,7 @@ import pandas as pd
 from propilas.core.errors import StageError
 from propilas.core.paths import ID_COLUMNS, output_path
 from propilas.core.registry import producer
-from propilas.inputs.tableio import canonical
+from propilas.inputs.tableio import canonical, is_text_column, read_run_csv, unquote_formula
 from propilas.inputs.validation import read_table
 
 CANONICAL = ("communities", "water_systems")
@@ -27,9 +27,13 @@ def read_output(out_dir: Path, district: str, name: str) -> Any:
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise StageError(f"{path} does not match its schema: {errors[0]}")
-        return canonical(df, name)
+        out = canonical(df, name)
+        for c in out.columns:
+            if is_text_column(out[c]):
+                out[c] = out[c].map(unquote_formula)
+        return out
     dtypes = {c: "string" for c in ID_COLUMNS}
-    df = pd.read_csv(path, dtype=dtypes, keep_default_na=True)
+    df = read_run_csv(path, dtype=dtypes)
     for c in ID_COLUMNS:
         if c in df.columns:
             df[c] = df[c].astype(object).where(df[c].notna(), None)

@@ -8,8 +8,6 @@ file, sheet, row (as the spreadsheet shows it: header is row 1), column, value a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -21,12 +19,11 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from propilas.core.errors import DataError, UnreadableFileError
+from propilas.core.markup import is_formula_like, spreadsheet_text
 from propilas.core.schemas import NO_VALUES, YES_VALUES, Column, columns
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-SUPPORTED = (".csv", ".xlsx")
 
 
 @dataclass
@@ -61,127 +58,6 @@ class Problem:
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     cols = ["severity", "file", "sheet", "row", "column", "value", "rule"]
     return pd.DataFrame([p.as_dict() for p in problems], columns=cols)
-
-
-# --------------------------------------------------------------------------- raw reading
-
-
-def find_input(data_dir: Path, table: str) -> Path:
-    """The district's file for a table: CSV or Excel (never both, to avoid reading a stale one)."""
-    found = [data_dir / f"{table}{ext}" for ext in SUPPORTED if (data_dir / f"{table}{ext}").exists()]
-    if not found:
-        raise DataError(f"{data_dir}: no {table}.csv or {table}.xlsx; create one "
-                        f"(`propilas new` writes a template)")
-    if len(found) > 1:
-        raise DataError(f"{data_dir}: both {found[0].name} and {found[1].name} exist; keep only the one "
-                        "you edit so the run cannot read a stale copy")
-    return found[0]
-
-
-def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
-    if not raw.strip():
-        raise UnreadableFileError(f"{path}: the file is empty; it needs a header row and one row per record")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError as e:
-        raise UnreadableFileError(
-            f"{path}: cannot read the text encoding (byte {e.start} is neither UTF-8 nor Windows-1252); "
-            "save the file as 'CSV UTF-8' from Excel") from None
-    return text, "cp1252"
-
-
-def _sniff_separator(header: str, path: Path) -> str:
-    counts = {sep: len(next(csv.reader([header], delimiter=sep))) - 1 for sep in (",", ";", "\t")}
-    sep = max(counts, key=lambda s: counts[s])
-    if counts[sep] == 0:
-        raise UnreadableFileError(
-            f"{path}: the header row has a single column ({header[:60]!r}); the separator must be "
-            "a comma, a semicolon or a tab")
-    return sep
-
-
-def read_csv_strings(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """All cells as stripped strings; row numbers as a spreadsheet shows them."""
-    text, encoding = decode_text(path.read_bytes(), path)
-    lines = text.splitlines()
-    header = next((ln for ln in lines if ln.strip()), "")
-    sep = _sniff_separator(header, path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    if not rows:
-        raise UnreadableFileError(f"{path}: the file is empty")
-    head = [h.strip() for h in rows[0]]
-    body: list[list[str]] = []
-    numbers: list[int] = []
-    for i, r in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in r):
-            body.append([""] * len(head))
-            numbers.append(i)
-            continue
-        if len(r) != len(head):
-            hint = (" A decimal comma in a comma-separated file splits numbers: save with ';' as separator "
-                    "or use decimal points." if sep == "," else "")
-            raise UnreadableFileError(
-                f"{path}: row {i} has {len(r)} fields but the header has {len(head)} "
-                f"(separator {sep!r}).{hint}")
-        body.append([c.strip() for c in r])
-        numbers.append(i)
-    df = pd.DataFrame(body, columns=head, dtype=object)
-    df.index = numbers
-    return df, {"encoding": encoding, "separator": sep}
-
-
-def read_xlsx_strings(path: Path, table: str) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
-    """Cells of the table's sheet as strings; merged cells are refused (their values would be lost)."""
-    import openpyxl
-
-    problems: list[Problem] = []
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a non-xlsx file
-        raise UnreadableFileError(f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from None
-    sheet = table if table in wb.sheetnames else None
-    if sheet is None:
-        data_sheets = [s for s in wb.sheetnames if s.lower() not in ("readme", "léeme", "leeme", "lists", "listas")]
-        if len(data_sheets) != 1:
-            raise UnreadableFileError(f"{path}: no sheet named {table!r} (sheets: {wb.sheetnames})")
-        sheet = data_sheets[0]
-    ws = wb[sheet]
-    for rng in ws.merged_cells.ranges:
-        problems.append(Problem("error", path.name, rng.min_row, None, str(rng),
-                                "merged cells: unmerge them and fill every cell", sheet))
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise UnreadableFileError(f"{path}: sheet {sheet!r} is empty; it needs a header row")
-    head = [("" if h is None else str(h).strip()) for h in rows[0]]
-    while head and head[-1] == "":
-        head.pop()
-
-    def cell(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if hasattr(v, "isoformat"):
-            return v.isoformat()
-        return str(v).strip()
-
-    body = [[cell(v) for v in (r + [None] * len(head))[: len(head)]] for r in rows[1:]]
-    df = pd.DataFrame(body, columns=head, dtype=object)
-    df.index = range(2, len(body) + 2)
-    return df, {"encoding": "xlsx", "separator": "", "sheet": sheet}, problems
 
 
 # --------------------------------------------------------------------------- typing
@@ -221,7 +97,13 @@ def _decimal_comma(df: pd.DataFrame, table: str, meta: dict[str, str]) -> bool:
     return bool(vals.str.contains(",", regex=False).any()) and meta.get("separator") != ","
 
 
-THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+# '1.000', '2.006', '12.345.678': what a Spanish-locale Excel writes with thousands separators.
+# A leading '0' ('0.561') is never a thousands group, so it is read as a decimal point.
+THOUSANDS_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
+# Cells that mean "unknown" in a column of numbers, yes/no or codes. In text and id columns
+# ('NA', 'None', 'N/A' can be a community's name or code) only an empty cell is missing.
+MISSING_TOKENS = frozenset({"nan", "na", "n/a", "none", "null"})
+LOCALE_SEPARATORS = (";", "\t")  # separators of a Spanish-locale Excel ('.' may be a thousands mark)
 
 
 def parse_number(text: str, decimal_comma: bool, spanish_locale: bool = False) -> float:
@@ -229,8 +111,9 @@ def parse_number(text: str, decimal_comma: bool, spanish_locale: bool = False) -
     if not NUMBER.match(text):
         raise ValueError("not a number")
     if spanish_locale and THOUSANDS_DOT.match(text):
-        raise ValueError("ambiguous in a ';'-separated (Spanish Excel) file: thousands separators are not "
-                         "accepted; write the number without separators, e.g. 1000 or 1000,5")
+        raise ValueError("ambiguous in a ';'- or tab-separated (Spanish Excel) file: thousands separators are "
+                         "not accepted; write the number without separators, e.g. 1000 or 1000,5 (a "
+                         "decimal: write it with a decimal comma, 2,006)")
     if decimal_comma:
         if "." in text:
             raise ValueError("mixes '.' with decimal commas used elsewhere in this file (thousands "
@@ -246,7 +129,7 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
     sheet = meta.get("sheet") or None
     problems: list[Problem] = []
     dec_comma = _decimal_comma(df, table, meta)
-    spanish = meta.get("separator") == ";"
+    spanish = meta.get("separator") in LOCALE_SEPARATORS
     out: dict[str, Any] = {}
     blank_rows = [i for i in df.index if all(str(v) == "" for v in df.loc[i])]
     for i in blank_rows:
@@ -258,7 +141,7 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
         raw = df[col.name].astype(str)
         vals: list[Any] = []
         for row, text in raw.items():
-            if text == "" or text.lower() in ("nan", "na", "n/a", "none", "null"):
+            if text == "" or (col.kind not in ("text", "id") and text.lower() in MISSING_TOKENS):
                 if not col.nullable:
                     problems.append(Problem("error", file, int(row), col.name, text, "value required", sheet))
                 vals.append(None)
@@ -378,12 +261,26 @@ def write_canonical_csv(df: pd.DataFrame, path: Path) -> None:
 # --------------------------------------------------------------------------- atomic output
 
 
+def _umask() -> int:
+    """The process umask (read without changing it where /proc allows; os.umask otherwise)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(data: bytes, path: Path) -> None:
     """Write to a temporary file beside `path`, fsync, then rename: a reader sees old or new, never half."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600: give the file the user's usual permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -402,7 +299,37 @@ def atomic_write_text(text: str, path: Path) -> None:
 
 
 def atomic_write_csv(df: pd.DataFrame, path: Path) -> None:
-    atomic_write_text(df.to_csv(index=False, lineterminator="\n"), path)
+    """CSV people may open in Excel: a text cell starting with = + - @ tab or CR gets a leading `'`
+    (OWASP CSV injection), so a community named `=HYPERLINK(...)` is never run as a formula.
+    `read_run_csv` removes the quote again when a run reads its own tables back."""
+    out = df
+    text_cols = [c for c in df.columns if is_text_column(df[c])]
+    if text_cols:
+        out = df.copy()
+        for c in text_cols:
+            out[c] = out[c].map(spreadsheet_text)
+    atomic_write_text(out.to_csv(index=False, lineterminator="\n"), path)
+
+
+def is_text_column(s: pd.Series) -> bool:
+    return s.dtype == object or isinstance(s.dtype, pd.StringDtype)
+
+
+def unquote_formula(v: Any) -> Any:
+    """Undo `spreadsheet_text` on a cell read back from a CSV a run wrote."""
+    if isinstance(v, str) and v.startswith("'") and is_formula_like(v[1:]):
+        return v[1:]
+    return v
+
+
+def read_run_csv(path: Path, dtype: Any = None) -> pd.DataFrame:
+    """A table a run wrote, read back exactly: only an empty cell is missing (a community named
+    'NA' or 'None' stays a name), and the CSV-injection quote is removed."""
+    df = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""])
+    for c in df.columns:
+        if is_text_column(df[c]):
+            df[c] = df[c].map(unquote_formula)
+    return df
 
 
 def atomic_write_json(obj: Any, path: Path) -> None:

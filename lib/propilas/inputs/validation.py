@@ -8,6 +8,7 @@ shown in the profile report.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,20 +17,25 @@ import pandas as pd
 from propilas.core import schemas
 from propilas.core.errors import DataError, ParamsError, UnreadableFileError
 from propilas.core.params import DistrictParams, check_district_id, load_params
+from propilas.inputs.consistency import (  # noqa: F401 (census_problems is also used by the scaffolding)
+    PLACEHOLDER_CENSUS,
+    _piped_without_system,
+    census_problems,
+    coordinate_problems,
+    district_box,
+)
+from propilas.inputs.rawfiles import find_input, read_csv_strings, read_xlsx_strings
 from propilas.inputs.tableio import (
     Problem,
     canonical,
     check_header,
-    find_input,
     problems_frame,
-    read_csv_strings,
-    read_xlsx_strings,
     type_table,
 )
 
 TABLES = ("communities", "water_systems")
-# Persons per household outside this range is possible but rare in rural Peru (INEI 2017: ~3.5-4.5).
-PPH_PLAUSIBLE = (2.0, 10.0)
+DATA_QUALITY_FILE = "data_quality.csv"  # the importer's record of problem rows (issue 11)
+YEAR_FOLDER = re.compile(r"^\d{4}$")
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Inputs:
     rounds: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # issue 11: the importer's data-quality table (data/<d>/data_quality.csv), None when absent
+    data_quality: pd.DataFrame | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -110,13 +118,14 @@ def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None,
     return out
 
 
-def read_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One input file to a canonical table (rows keep spreadsheet numbers as index) and its problems."""
+def read_table(path: Path, table: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """One input file to a canonical table (rows keep spreadsheet numbers as index) and its problems.
+    A file of more than `max_rows` data rows is refused before it is parsed (inputs.max_rows)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        raw, meta, problems = read_xlsx_strings(path, table)
+        raw, meta, problems = read_xlsx_strings(path, table, max_rows)
     elif path.suffix.lower() == ".csv":
-        raw, meta = read_csv_strings(path)
+        raw, meta = read_csv_strings(path, max_rows)
         problems = []
     else:
         raise UnreadableFileError(f"{path}: unsupported file type {path.suffix!r}; use .csv or .xlsx")
@@ -125,6 +134,8 @@ def read_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
     if any(p.row == 1 for p in problems):
         return pd.DataFrame(), problems
     typed, type_problems = type_table(raw, table, path.name, meta)
+    formula_cells = {(p.row, p.column) for p in problems if p.rule.startswith("formula without a saved value")}
+    type_problems = [p for p in type_problems if (p.row, p.column) not in formula_cells]  # said once, above
     problems += type_problems
     if typed.empty and not type_problems and table == "communities":
         problems.append(Problem("error", path.name, None, None, None, "the table has a header but no rows", sheet))
@@ -142,12 +153,19 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
         for row, r in comm.iterrows():
             pop, hh = r["population"], r["households"]
             if pd.notna(pop) and pd.notna(hh) and hh > pop:
+                siasar = str(r.get("source") or "").upper().startswith("SIASAR")
                 out.append(Problem("error", cf, int(row), "households", int(hh),
-                                   f"more households than persons (population {int(pop)})", cs))
-            elif pd.notna(pop) and pd.notna(hh) and hh > 0 and not PPH_PLAUSIBLE[0] <= pop / hh <= PPH_PLAUSIBLE[1]:
+                                   f"more households than persons (population {int(pop)})"
+                                   + ("; a SIASAR record: re-import it (`propilas new ... --from-siasar --force`) "
+                                      "to keep it with its households imputed" if siasar else ""), cs))
+            elif (params is not None and pd.notna(pop) and pd.notna(hh) and hh > 0
+                  and not params.validation.pph_min <= pop / hh <= params.validation.pph_max):
+                # plausibility bounds: validation.pph_min / pph_max (params; without parameters the
+                # parameter error is reported and this warning is not given)
+                lo, hi = params.validation.pph_min, params.validation.pph_max
                 out.append(Problem("warning", cf, int(row), "population", int(pop),
                                    f"{pop / hh:.2f} persons per household (households {int(hh)}): outside "
-                                   f"{PPH_PLAUSIBLE[0]:g}-{PPH_PLAUSIBLE[1]:g}; check both figures", cs))
+                                   f"{lo:g}-{hi:g} (validation.pph_min/pph_max in params); check both figures", cs))
             for group, cols in (("water", schemas.WATER_COUNT_COLUMNS), ("sanitation", schemas.SANITATION_COUNT_COLUMNS)):
                 vals = [r[c] for c in cols if c in comm.columns]
                 known = [v for v in vals if pd.notna(v)]
@@ -202,6 +220,8 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
                     out.append(Problem("warning", sf, None, "households_connected", int(n),
                                        f"community {cid}: systems connect more households than it has ({int(hh[cid])})",
                                        ss))
+    if params is not None:  # the baseline (a round is checked against baseline and round systems together)
+        out += _piped_without_system(comm, sys, cf, sf, cs)
     if params is not None and not comm.empty:
         from propilas.method.population import rural_share_check
 
@@ -223,7 +243,8 @@ def check_tables(communities: pd.DataFrame, water_systems: pd.DataFrame, params:
     return problems + _row_rules(comm, ws, files, params, {})
 
 
-def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -> tuple[dict[str, pd.DataFrame], list[Problem], list[Path]]:
+def _load_folder(folder: Path, params: DistrictParams | None, label: str = "", max_rows: int | None = None
+                 ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[Path]]:
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
@@ -238,7 +259,7 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -
         paths.append(path)
         files[table] = f"{label}{path.name}"
         try:
-            df, probs = read_table(path, table)
+            df, probs = read_table(path, table, max_rows)
         except UnreadableFileError as e:
             problems.append(Problem("error", f"{label}{path.name}", None, None, None, str(e)))
             continue
@@ -252,11 +273,23 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "") -
     return tables, problems, paths
 
 
+def _max_rows(params: DistrictParams | None, params_dir: Path) -> int:
+    """inputs.max_rows of the district, or of defaults.yaml when the district's params do not load."""
+    if params is not None:
+        return params.inputs.max_rows
+    from propilas.core.params import InputParams, load_defaults
+
+    try:
+        return InputParams.model_validate(load_defaults(params_dir)["inputs"]).max_rows
+    except Exception:  # defaults unreadable too: that error is already reported; keep the schema bound
+        return int(next(m.le for m in InputParams.model_fields["max_rows"].metadata if hasattr(m, "le")))
+
+
 def _params_warnings(params: DistrictParams, path: Path) -> list[Problem]:
     """Placeholders left by `propilas new` (census of 1, ubigeo 000000, TODO text) are flagged."""
-    out = []
+    out = [Problem("warning", n["file"], None, n["key"], n["value"], n["rule"]) for n in params.load_notes]
     for year, pop in params.census_known.items():
-        if pop < 50:
+        if pop < PLACEHOLDER_CENSUS:
             out.append(Problem("warning", str(path), None, f"census.{year}", pop,
                                "looks like a placeholder: enter the INEI census population"))
     if params.ubigeo == "000000":
@@ -264,6 +297,15 @@ def _params_warnings(params: DistrictParams, path: Path) -> list[Problem]:
                            "placeholder: enter the district's 6-digit INEI ubigeo"))
     if "TODO" in params.name or (params.workshop and "TODO" in params.workshop.vision):
         out.append(Problem("warning", str(path), None, "workshop", "TODO", "fill the TODO placeholders"))
+    # issue 11: the ubigeo must be the district the names say (district reference table)
+    from propilas.inputs.reference import ReferenceError, names_problem
+
+    try:
+        why = names_problem(params.ubigeo, params.name, params.department, params.province)
+    except ReferenceError:
+        why = None  # no reference table in this project: nothing to check against
+    if why:
+        out.append(Problem("error", str(path), None, "ubigeo", params.ubigeo, why))
     return out
 
 
@@ -287,10 +329,12 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
     try:
         inputs.params = load_params(district, params_dir)
     except ParamsError as e:
-        inputs.problems.append(Problem("error", str(params_file), None, None, None, str(e)))
+        inputs.problems.append(Problem("error", str(getattr(e, "path", None) or params_file), None, None, None, str(e)))
     inputs.files.append(params_file)
     if inputs.params is not None:
         inputs.problems += _params_warnings(inputs.params, params_file)
+        inputs.problems += census_problems(inputs.params, params_file)
+    max_rows = _max_rows(inputs.params, Path(params_dir))
     folder = Path(data_dir) / district
     outside = _outside(folder, Path(data_dir))
     if outside:
@@ -301,17 +345,34 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
                                        f"no data folder for {district!r}; create {folder}/ with communities and "
                                        "water_systems tables (`propilas new` scaffolds them)"))
         return inputs
-    tables, problems, paths = _load_folder(folder, inputs.params)
+    tables, problems, paths = _load_folder(folder, inputs.params, max_rows=max_rows)
     inputs.problems += problems
     inputs.files += paths
+    if inputs.params is not None and not any(p.row == 1 for p in problems):
+        names = {pth.stem.lower(): pth.name for pth in paths}
+        inputs.problems += coordinate_problems(tables, inputs.params, data_dir, names)
     inputs.tables = {k: canonical(v, k) for k, v in tables.items() if not v.empty or k == "water_systems"}
+    dq_path = folder / DATA_QUALITY_FILE
+    if dq_path.is_file():  # written by `propilas new --from-siasar`: shown in stage 00, never validated as input
+        try:
+            inputs.data_quality = pd.read_csv(dq_path, dtype=str, keep_default_na=False).replace("", None)
+            inputs.files.append(dq_path)
+        except (OSError, ValueError, UnicodeDecodeError) as e:
+            inputs.problems.append(Problem("warning", dq_path.name, None, None, None,
+                                           f"data-quality table not readable ({e}); re-import to rewrite it"))
     rounds_dir = folder / "rounds"
     if rounds_dir.is_dir():
+        baseline = set(inputs.tables["communities"]["community_id"]) if "communities" in inputs.tables else set()
         for sub in sorted(p for p in rounds_dir.iterdir() if p.is_dir()):
             label = f"rounds/{sub.name}/"
-            if not sub.name.isdigit():
-                inputs.problems.append(Problem("warning", label, None, None, sub.name,
-                                               "round folder is not a year; ignored"))
+            if not YEAR_FOLDER.match(sub.name):
+                if sub.name.isdigit():  # '02018' would be read as 2018 and replace rounds/2018
+                    inputs.problems.append(Problem("error", label, None, None, sub.name,
+                                                   "a round folder is named by its 4-digit year, e.g. "
+                                                   "rounds/2018; rename the folder"))
+                else:
+                    inputs.problems.append(Problem("warning", label, None, None, sub.name,
+                                                   "round folder is not a year; ignored"))
                 continue
             year = int(sub.name)
             outside = _outside(sub, folder)
@@ -323,7 +384,26 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
                 inputs.problems.append(Problem("warning", label, None, None, year,
                                                f"round year outside {p.base_year + 1}-{p.horizon_year}; ignored"))
                 continue
-            rt, rprobs, rpaths = _load_folder(sub, None, label)
+            rt, rprobs, rpaths = _load_folder(sub, None, label, max_rows)
+            rc = rt.get("communities")
+            if baseline and rc is not None and not rc.empty and "community_id" in rc.columns:
+                fname = label + next((pth.name for pth in rpaths if pth.stem.lower() == "communities"),
+                                     "communities.csv")
+                for row, cid in rc["community_id"].items():
+                    if cid is not None and cid not in baseline:
+                        rprobs.append(Problem("error", fname, int(row), "community_id", cid,
+                                              "community id not in the baseline communities table: a round "
+                                              "follows the baseline's communities (fix the id, or add the "
+                                              "community to the baseline)"))
+            if rc is not None and not rc.empty and not any(pr.row == 1 for pr in rprobs):
+                sysf = label + next((pth.name for pth in rpaths if pth.stem.lower() == "water_systems"),
+                                    "water_systems.csv")
+                both = pd.concat([df[["community_id"]] for df in (tables.get("water_systems"), rt.get("water_systems"))
+                                  if df is not None and not df.empty and "community_id" in df.columns]
+                                 or [pd.DataFrame({"community_id": []})])
+                rprobs += _piped_without_system(rc, both, fname, sysf, None,
+                                                f"no system serves it, neither in {sysf} nor in the baseline's "
+                                                "water_systems")
             inputs.problems += rprobs
             inputs.files += rpaths
             if not any(pr.severity == "error" for pr in rprobs):

@@ -6,7 +6,11 @@ comparison is read by a regional government or a programme deciding where to hel
 - rank_sanitation: lowest sanitation basic-or-better % first;
 - rank_sustainability: lowest mean sustainability index first;
 - rank_funding_gap: largest funding gap per person (funding_gap_pen / population_horizon) first.
+Money columns are summary.json's, i.e. `money.money_figures` (works without the ATM; the ATM apart).
 Ties share the best rank ('min'); a district without the figure has no rank (empty).
+`mean_sustainability_class` is the class band of a district's mean index under ITS OWN cut-offs
+(`class_cutoffs` in its summary.json); a district whose cut-offs are not stated has none (empty),
+never the default cut-offs.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+
+from propilas.method.sustainability import class_with_cutoffs
 
 CLASS_KEYS: tuple[str, ...] = ("A", "B", "C", "D", "unclassified")
 RANKS: dict[str, tuple[str, bool]] = {
@@ -32,7 +38,8 @@ def headline_columns() -> list[str]:
         "district", "name", "province", "population_base", "population_horizon",
         "water_basic_or_better_pct", "sanitation_basic_or_better_pct", "water_safely_managed_pct",
         "systems", "systems_ab_pct", "mean_sustainability_index", "partial_indices",
-        "investment_total_pen", "investment_per_person_pen", "funding_gap_pen", "funding_gap_per_person_pen",
+        "plan_cost_pen", "investment_total_pen", "investment_per_person_pen", "funding_gap_pen",
+        "funding_gap_per_person_pen", "atm_total_pen", "unpriced_items",
         "water_target_year", "sanitation_target_year", "fragile_ranking", "illustrative_rows_pct",
         *RANKS,
     ]
@@ -64,6 +71,17 @@ def _per_person(amount: Any, people: Any) -> float:
     return float(a / p)
 
 
+def mean_index_class(row: Mapping[str, Any]) -> str | None:
+    """Class band (A–D) of a district's mean index with its own cut-offs (flattened
+    `class_cutoffs_A/B/C`); None without an index or without stated cut-offs."""
+    idx = pd.to_numeric(pd.Series([row.get("mean_sustainability_index")]), errors="coerce").iloc[0]
+    cut = {c: pd.to_numeric(pd.Series([row.get(f"class_cutoffs_{c}")]), errors="coerce").iloc[0]
+           for c in ("A", "B", "C")}
+    if pd.isna(idx) or any(pd.isna(v) for v in cut.values()):
+        return None
+    return class_with_cutoffs(float(idx), {c: float(v) for c, v in cut.items()})
+
+
 def comparison_table(summaries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per district (sorted by district id): every summary field flattened, per-person
     money (investment per base-year person, funding gap per horizon person) and need ranks."""
@@ -72,11 +90,14 @@ def comparison_table(summaries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=headline_columns())
     for c in ("water_basic_or_better_pct", "sanitation_basic_or_better_pct", "mean_sustainability_index",
-              "investment_total_pen", "funding_gap_pen", "population_base", "population_horizon"):
+              "plan_cost_pen", "investment_total_pen", "funding_gap_pen", "atm_total_pen", "population_base",
+              "population_horizon"):
         if c not in df.columns:
             df[c] = np.nan
     df["investment_per_person_pen"] = [_per_person(a, p) for a, p in zip(df["investment_total_pen"], df["population_base"])]
     df["funding_gap_per_person_pen"] = [_per_person(a, p) for a, p in zip(df["funding_gap_pen"], df["population_horizon"])]
+    df["mean_sustainability_class"] = pd.Series([mean_index_class(r) for r in df.to_dict("records")],
+                                                index=df.index, dtype=object)
     for rank_col, (col, ascending) in RANKS.items():
         values = pd.to_numeric(df[col], errors="coerce")
         df[rank_col] = values.rank(method="min", ascending=ascending, na_option="keep").astype("Int64")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from propilas.core.params import DistrictParams
+from propilas.method.ladders import NOT_COMPUTED_POPULATION, served_only
 
 SERVICES: tuple[str, ...] = ("water", "sanitation")
 WORKING_CLASSES: frozenset[str] = frozenset({"A", "B"})
@@ -99,6 +100,9 @@ def compute_gaps(communities: pd.DataFrame, water_systems: pd.DataFrame, populat
       when not surveyed and basic then holds every improved private household, so NaN counts 0.
     gap = max(0, target × P_c(horizon) − served_base)
     gap_indicator_pct = 100 × (P_c(base) − served_base) / P_c(base)
+    A community whose population_basis is 'served' (SIASAR) has water served_base, gap and
+    gap_indicator_pct NaN, flagged 'not_computed:community_population' (its unserved people
+    are not counted; see ladders.served_only).
     """
     ids = list(communities["community_id"].astype(object))
     c = communities.set_index("community_id")
@@ -119,6 +123,11 @@ def compute_gaps(communities: pd.DataFrame, water_systems: pd.DataFrame, populat
     san_bob = sl["safely_managed"].fillna(0.0) + sl["basic"]
     san_served = pph.reindex(ids) * san_bob
 
+    # population = people its systems serve (SIASAR): who is without water is not counted, so the
+    # water served share, gap and indicator are not computed (left out of sums and rankings)
+    served_basis = served_only(communities).reindex(ids).fillna(False).astype(bool)
+    water_served = water_served.where(~served_basis.to_numpy())
+
     rows = []
     targets = {"water": params.targets.water, "sanitation": params.targets.sanitation}
     for service, served in (("water", water_served), ("sanitation", san_served)):
@@ -127,7 +136,9 @@ def compute_gaps(communities: pd.DataFrame, water_systems: pd.DataFrame, populat
             flags = []
             if service == "water":
                 flags.append(conn.at[cid, "flags"])
-                if pd.isna(wl.at[cid, "basic"]):
+                if bool(served_basis.get(cid, False)):
+                    flags.append(NOT_COMPUTED_POPULATION)
+                elif pd.isna(wl.at[cid, "basic"]):
                     flags.append("missing:water_ladder")
             elif pd.isna(sl.at[cid, "basic"]):
                 flags.append("missing:sanitation_ladder")

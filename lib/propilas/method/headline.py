@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from propilas.core.labels import t
 from propilas.core.params import DistrictParams
+from propilas.method.money import money_text
 
 
 def _pct(x: Any) -> str:
@@ -13,7 +14,26 @@ def _pct(x: Any) -> str:
 
 
 def _money(x: Any) -> str:
-    return "—" if x is None else f"S/ {x:,.0f}"
+    return money_text(x)
+
+
+def money_rows(summary: Mapping[str, Any], params: DistrictParams) -> list[tuple[str, str]]:
+    """The plan's money figures (summary.json, from `money.money_figures`), each labelled with what
+    it includes; the ATM's unfunded years and works without a known cost only when there are some."""
+    lang = params.language
+    rows = [
+        (t("headline.plan_cost", lang), _money(summary.get("plan_cost_pen"))),
+        (t("headline.investment", lang), _money(summary.get("investment_total_pen"))),
+        (t("headline.funding_gap", lang), _money(summary.get("funding_gap_pen"))),
+        (t("headline.atm_total", lang, first=params.base_year + 1, horizon=params.horizon_year),
+         _money(summary.get("atm_total_pen"))),
+    ]
+    if summary.get("atm_unfunded_years"):
+        rows.append((t("headline.atm_unfunded", lang, n=summary["atm_unfunded_years"]),
+                     _money(summary.get("atm_unfunded_pen"))))
+    if summary.get("unpriced_items"):
+        rows.append((t("headline.unpriced", lang), str(summary["unpriced_items"])))
+    return rows
 
 
 def headline_rows(summary: Mapping[str, Any], params: DistrictParams,
@@ -35,8 +55,7 @@ def headline_rows(summary: Mapping[str, Any], params: DistrictParams,
          f"{t('headline.partial', lang)} {summary['partial_indices']})"),
         (t("headline.mean_is", lang), "—" if summary["mean_sustainability_index"] is None
          else f"{summary['mean_sustainability_index']:.2f}"),
-        (t("headline.investment", lang), _money(summary["investment_total_pen"])),
-        (t("headline.funding_gap", lang), _money(summary["funding_gap_pen"])),
+        *money_rows(summary, params),
         (t("headline.water_year", lang), str(summary["water_target_year"] or never)),
         (t("headline.sanitation_year", lang), str(summary["sanitation_target_year"] or never)),
         (t("headline.top", lang), ", ".join(names.get(c, c) for c in summary["top_priorities"])),

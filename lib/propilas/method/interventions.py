@@ -19,7 +19,8 @@ systems; conn_s = households_connected of system s):
   * improvement: pph × conn_s (chlorination and operator training move users towards the
     safely managed rung);
   * sanitation_units: pph × quantity (each household moves from limited/unimproved/open to basic);
-  * jass_strengthening: 0 (it protects the current service; nobody changes rung).
+  * jass_strengthening, diagnosis_visit: 0 (they protect the current service or find out what it
+    needs; nobody changes rung).
 - served_gain: people added to basic-or-better of the item's `service`, computed for the item
   alone from the base situation (so the items of one community add up without double counting):
   * new_system: = beneficiaries (the whole water gap of a community without a system);
@@ -27,7 +28,10 @@ systems; conn_s = households_connected of system s):
     households of s that the gap measure did not count as served;
   * extension: pph × min(quantity, U) (disjoint from the above: those are piped, U is not);
   * sanitation_units: pph × quantity;
-  * improvement, jass_strengthening: 0.
+  * improvement of a class C/D system whose infrastructure is sound (see `works_for`): the same
+    gain as the works it replaces, pph × [min(P, AB + conn_s) − min(P, AB)] — the gap counts a
+    C/D system as not served, and once its chlorination, operator and JASS are put right it is;
+  * improvement of a class A/B system, jass_strengthening, diagnosis_visit: 0.
 
 Design population (`interventions.design_population`, default `horizon`): works that add
 users are sized for the community at the horizon year, as rural systems are designed for the
@@ -38,9 +42,11 @@ counts the households added by growth; sanitation_units quantity = households be
 households × (g − 1). With `base`, the base-year figures above are used unchanged (growth is
 then never served and a 100 % target cannot be met while population grows).
 
-A system with class 'unclassified' (E missing) gets no state-based item (reconstruction,
-rehabilitation, improvement) but may still get JASS strengthening from its G score; the items
-of its community carry the flag `unclassified_system:<id>` and the system ids are listed in
+A system with class 'unclassified' (E missing: insufficient evidence, METHOD stage 2) gets no
+state-based item (reconstruction, rehabilitation, improvement) but a `diagnosis_visit` (one per
+system, `unit_costs.diagnosis_visit_per_system`, service water, nobody gains a rung) and may
+still get JASS strengthening from its G score; the items of its community carry the flag
+`unclassified_system:<id>` and the system ids are listed in
 `result.attrs['unclassified_systems']`. A value needed for a quantity that is missing gives no
 guess: the item is kept with quantity and cost NaN and a `missing:` flag (the scheduler never
 funds an unpriced item), except extension, which needs the community coverage and is skipped
@@ -71,17 +77,42 @@ _UNIT_COST_KEY: dict[str, str] = {
     "improvement": "improvement_per_system",
     "sanitation_units": "sanitation_unit_per_household",
     "jass_strengthening": "jass_strengthening_per_system",
+    "diagnosis_visit": "diagnosis_visit_per_system",
 }
 _UNIT: dict[str, str] = {
     "new_system": "person", "reconstruction": "household", "rehabilitation": "household",
     "extension": "household", "improvement": "system", "sanitation_units": "household",
-    "jass_strengthening": "system",
+    "jass_strengthening": "system", "diagnosis_visit": "system",
 }
 _SERVICE: dict[str, str] = {
     "new_system": "water", "reconstruction": "water", "rehabilitation": "water",
     "extension": "water", "improvement": "water", "sanitation_units": "sanitation",
     "jass_strengthening": "management",
+    # a technical visit to the water system (state of its components, flows, chlorine) that
+    # decides which water works it needs: charged to water, like the works it replaces
+    "diagnosis_visit": "water",
 }
+
+
+def works_for(cls: str, infrastructure: float, params: DistrictParams) -> str:
+    """What a class C/D system gets: the works follow its infrastructure score, not its class.
+
+    infrastructure ≤ `reconstruction_max_infrastructure` (1.5) → reconstruction;
+    ≤ `rehabilitation_max_infrastructure` (2.5) → rehabilitation; above → improvement (its class
+    then comes from quality, management or O&M; JASS strengthening follows G as for any system).
+    So a C system whose infrastructure has collapsed is reconstructed and a D system with a
+    repairable infrastructure is rehabilitated. An unknown score (only in tables not written by
+    stage 2, where E needs infrastructure) falls back to the class: D reconstruction, C
+    rehabilitation, flagged `infrastructure_unknown:class_rule`.
+    """
+    ip = params.interventions
+    if infrastructure is None or math.isnan(infrastructure):
+        return "reconstruction" if cls == "D" else "rehabilitation"
+    if infrastructure <= ip.reconstruction_max_infrastructure:
+        return "reconstruction"
+    if infrastructure <= ip.rehabilitation_max_infrastructure:
+        return "rehabilitation"
+    return "improvement"
 
 
 def item_id(community_id: str, intervention: str, system_id: str | None = None) -> str:
@@ -107,10 +138,13 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
     - new_system: community without any water system and basic-or-better water share
       (safely_managed + basic households / households) < new_system_max_water_share;
       quantity = unserved persons at base; cost per person.
-    - reconstruction: class D system; quantity = its households_connected; cost per household.
-    - rehabilitation: class C system; per household connected.
+    - works of a class C/D system follow its infrastructure score, not its class (`works_for`):
+      ≤ reconstruction_max_infrastructure → reconstruction, ≤ rehabilitation_max_infrastructure
+      → rehabilitation (quantity = its households_connected; cost per household), above →
+      improvement (one per system, flagged `works_not_needed:infrastructure_sound`).
     - improvement: class B system, or quality score < improvement_max_quality, and not C/D
       (their works include it); one per system.
+    - diagnosis_visit: unclassified system (insufficient evidence); one per system.
     - extension: community with systems and coverage = min(1, Σ connected / households) <
       extension_max_coverage; quantity = households − Σ connected; per household.
     - sanitation_units: households below basic sanitation (limited + unimproved + open rungs);
@@ -124,7 +158,7 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
     sl = ladder_households(sanitation_ladder, SANITATION_RUNGS).reindex(ids)
     gw = gaps[gaps["service"] == "water"].set_index("community_id")
 
-    sus_cols = ["system_id", "class", "quality", "G", "partial"]
+    sus_cols = ["system_id", "class", "quality", "G", "partial", "infrastructure"]
     sus = sustainability[[k for k in sus_cols if k in sustainability.columns]]
     ws = water_systems[["system_id", "community_id", "households_connected"]].merge(
         sus, on="system_id", how="left")
@@ -184,15 +218,26 @@ def choose_interventions(communities: pd.DataFrame, water_systems: pd.DataFrame,
             conn = _num(s["households_connected"])
             sflags = ["partial_index:" + sid] if _true(s.get("partial")) else []
             if cls not in ("A", "B", "C", "D"):
+                # insufficient evidence for a class: find out first, never buy works blind
                 unclassified.append(sid)
                 community_flags.append(f"unclassified_system:{sid}")
+                add(cid, "diagnosis_visit", 1.0, 0.0, 0.0, sid, sflags)
             elif cls in ("C", "D"):
-                code = "reconstruction" if cls == "D" else "rehabilitation"
-                if math.isnan(conn):
-                    add(cid, code, np.nan, np.nan, np.nan, sid, sflags + ["missing:households_connected"])
+                infra = _num(s.get("infrastructure"))
+                code = works_for(str(cls), infra, params)
+                wflags = sflags + (["infrastructure_unknown:class_rule"] if math.isnan(infra) else [])
+                gain = np.nan if math.isnan(conn) else pph * (min(piped, ab + conn) - min(piped, ab))
+                if code == "improvement":
+                    # sound infrastructure: the class comes from quality, management or O&M; the
+                    # improvement puts the system right and carries what works would have served
+                    wflags = wflags + ["works_not_needed:infrastructure_sound"]
+                    if math.isnan(conn):
+                        wflags.append("missing:households_connected")
+                    add(cid, code, 1.0, pph * conn, gain, sid, wflags)
+                elif math.isnan(conn):
+                    add(cid, code, np.nan, np.nan, np.nan, sid, wflags + ["missing:households_connected"])
                 else:
-                    gain = pph * (min(piped, ab + conn) - min(piped, ab))
-                    add(cid, code, conn, pph * conn, gain, sid, sflags)
+                    add(cid, code, conn, pph * conn, gain, sid, wflags)
             else:
                 quality = _num(s.get("quality"))
                 if cls == "B" or (not math.isnan(quality) and quality < ip.improvement_max_quality):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from propilas.core.errors import DataError
 from propilas.core.params import DistrictParams
-from propilas.core.schemas import SANITATION_COUNT_COLUMNS, WATER_COUNT_COLUMNS
+from propilas.core.schemas import SANITATION_COUNT_COLUMNS, SERVED_BASIS, WATER_COUNT_COLUMNS
 
 WATER_RUNGS: tuple[str, ...] = ("safely_managed", "basic", "limited", "unimproved", "surface")
 SANITATION_RUNGS: tuple[str, ...] = ("safely_managed", "basic", "limited", "unimproved", "open")
@@ -22,8 +22,21 @@ LADDER_COLUMNS: tuple[str, ...] = ("community_id", "rung", "households", "popula
                                    "community_population", "flags")
 
 
+NOT_COMPUTED_POPULATION = "not_computed:community_population"
+
+
 def _missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+
+
+def served_only(communities: pd.DataFrame) -> pd.Series:
+    """True for communities whose population is only the people their water systems serve
+    (`population_basis` = served, e.g. SIASAR imports): their water access cannot be computed,
+    because the households no system serves are not counted. Index: community_id."""
+    basis = (communities["population_basis"] if "population_basis" in communities.columns
+             else pd.Series([None] * len(communities), index=communities.index))
+    flag = basis.map(lambda v: isinstance(v, str) and v.strip().lower() == SERVED_BASIS).astype(bool)
+    return pd.Series(flag.to_numpy(), index=communities["community_id"].astype(object).to_numpy(), dtype=bool)
 
 
 def ladder_sum_problems(communities: pd.DataFrame) -> list[dict]:
@@ -138,7 +151,11 @@ def water_ladder(communities: pd.DataFrame, water_systems: pd.DataFrame,
       ≤ water.basic_max_round_trip_min, else limited. When those households exist and the round
       trip is missing, basic and limited are NaN and the community is flagged
       'missing:water_round_trip_min' (which rung they are on cannot be known);
-    - unprotected → unimproved; surface → surface.
+    - unprotected → unimproved; surface → surface;
+    - a community whose `population_basis` is 'served' (SIASAR: population = people its systems
+      serve) keeps its connected households on safely managed/basic, but limited, unimproved,
+      surface and every share_pct are NaN, flagged 'not_computed:community_population': the
+      households no system serves are not counted, so its access is not computed (never 100 %).
     Raises DataError when the hh_water_* counts do not sum to households.
     """
     _raise_if_problems(communities)
@@ -148,6 +165,7 @@ def water_ladder(communities: pd.DataFrame, water_systems: pd.DataFrame,
     sm_capacity = (pd.Series(np.where(qualifying, hh_conn, 0.0))
                    .groupby(flags_df["community_id"].to_numpy()).sum())
     max_trip = params.water.basic_max_round_trip_min
+    served = served_only(communities)
     rows: list[dict] = []
     for _, c in communities.iterrows():
         cid = c["community_id"]
@@ -158,6 +176,17 @@ def water_ladder(communities: pd.DataFrame, water_systems: pd.DataFrame,
         other_improved = float(c["hh_water_public_tap"]) + float(c["hh_water_protected_source"])
         trip = c["water_round_trip_min"]
         flags = []
+        if bool(served.get(cid, False)):
+            # population = people its systems serve: the connected households are known (on safely
+            # managed / basic), the households no system serves are not counted, so the rungs below
+            # basic and every share are unknown (never 0 %, never 100 % by construction)
+            hh = {"safely_managed": sm, "basic": piped - sm, "limited": np.nan, "unimproved": np.nan,
+                  "surface": np.nan}
+            part = _rows(cid, WATER_RUNGS, hh, population, pph, NOT_COMPUTED_POPULATION)
+            for r in part:
+                r["share_pct"] = np.nan
+            rows += part
+            continue
         if other_improved == 0:
             basic, limited = piped - sm, 0.0
         elif _missing(trip):

@@ -7,7 +7,10 @@ achieve; systems in class A/B on a straight line to the horizon goal; cumulative
 from the planned spending) and, where a follow-up inventory exists, an actual value computed
 with the same stage-1/2 library as the baseline so the two are comparable.
 ratio = actual / target; green ≥ `monitoring.green`, amber ≥ `monitoring.amber`, red below.
-A target of 0 or without a value cannot be judged: light 'not_applicable'. No actual: light empty.
+A target of 0 cannot be judged: light 'not_applicable'. A target without a value is unknown, not
+"not applicable": light 'no_target' with its reason in `target_reason` (the method sets no target for
+the indicator, no baseline to draw the line from, or no trajectory value that year). No actual: light
+empty.
 """
 
 from __future__ import annotations
@@ -38,8 +41,11 @@ UNITS: dict[str, str] = {
     "mean_sustainability_index": "index 1-4",
     "cumulative_investment_pen": "PEN",
 }
-COLUMNS: tuple[str, ...] = ("indicator", "year", "target", "actual", "ratio", "light", "unit")
-LIGHTS: tuple[str, ...] = ("green", "amber", "red", "not_applicable")
+COLUMNS: tuple[str, ...] = ("indicator", "year", "target", "actual", "ratio", "light", "unit", "target_reason")
+LIGHTS: tuple[str, ...] = ("green", "amber", "red", "not_applicable", "no_target")
+# Indicators the method gives no target (reported for information): their missing target's reason.
+NO_TARGET_IN_METHOD: tuple[str, ...] = ("water_basic_or_better_pct", "water_safely_managed_pct",
+                                        "mean_sustainability_index")
 BOB_RUNGS: tuple[str, ...] = ("safely_managed", "basic")
 AB_CLASSES: tuple[str, ...] = ("A", "B")
 CLASSIFIED: tuple[str, ...] = ("A", "B", "C", "D")
@@ -112,8 +118,11 @@ def indicators_from_tables(water_ladder: pd.DataFrame, sanitation_ladder: pd.Dat
 
 
 def light(ratio: float, target: float, params: DistrictParams) -> str | None:
-    """Traffic light of one value: 'not_applicable' when the target is 0 or missing, None without an actual."""
-    if target is None or pd.isna(target) or target == 0:
+    """Traffic light of one value: 'no_target' when the target is missing (unknown), 'not_applicable'
+    when it is 0 (nothing to reach), None without an actual."""
+    if target is None or pd.isna(target):
+        return "no_target"
+    if target == 0:
         return "not_applicable"
     if ratio is None or pd.isna(ratio):
         return None
@@ -122,6 +131,17 @@ def light(ratio: float, target: float, params: DistrictParams) -> str | None:
     if ratio >= params.monitoring.amber:
         return "amber"
     return "red"
+
+
+def target_reason(indicator: str, target: float | None) -> str | None:
+    """Why a target is missing (a code, labelled `target_reason.<code>`); None when there is one."""
+    if target is not None and not pd.isna(target):
+        return None
+    if indicator in NO_TARGET_IN_METHOD:
+        return "method_sets_none"
+    if indicator == "systems_ab_pct":
+        return "no_baseline"
+    return "no_trajectory"
 
 
 def annual_targets(baseline: Mapping[str, float], trajectory: pd.DataFrame, cost_by_year: pd.DataFrame,
@@ -203,10 +223,12 @@ def monitoring_table(water_ladder: pd.DataFrame, sanitation_ladder: pd.DataFrame
             actual = np.nan if actual is None else float(actual)
             ratio = actual / target if not (pd.isna(target) or target == 0 or pd.isna(actual)) else np.nan
             rows.append({"indicator": ind, "year": y, "target": target, "actual": actual, "ratio": ratio,
-                         "light": light(ratio, target, params), "unit": UNITS[ind]})
+                         "light": light(ratio, target, params), "unit": UNITS[ind],
+                         "target_reason": target_reason(ind, target)})
     df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     df["year"] = df["year"].astype("int64")
     df["light"] = pd.Series([r["light"] for r in rows], dtype=object)  # None stays None (no str inference)
+    df["target_reason"] = pd.Series([r["target_reason"] for r in rows], dtype=object)
     for c in ("target", "actual", "ratio"):
         df[c] = df[c].astype(float)
     return df, warnings

@@ -6,6 +6,19 @@ person, rates) on 0–1 so a weight means the same for each; drawing weights aro
 ones (Dirichlet with α = concentration × w) shows whether the top of the list is robust or an
 artefact of the exact weights. Ranking ties are broken by the larger total gap (water +
 sanitation people), then by community_id, so the order is deterministic.
+
+Unknown is never 0 (METHOD stage 4, revised): a community whose input to a criterion is unknown
+is left out of that criterion's min–max and takes a documented fallback on the 0–1 scale —
+poverty: the district's poverty rate (params `poverty_pct`) placed on the scale of the
+communities with their own rate; every other criterion (and poverty without a usable district
+rate): `prioritisation.unknown_fallback` (0.5, the middle of the scale: neither favoured nor
+penalised). Its raw value stays empty and the `fallbacks` column names the fallback.
+
+Beneficiaries are distinct people (METHOD stage 4, revised): per service, min(P_horizon, Σ
+beneficiaries of the community's items of that service); without household data the overlap of
+water and sanitation beneficiaries is unknown, so the distinct count is the larger of the two —
+"at least this many distinct people" (exact when the people lacking sanitation are among those
+lacking water, or the reverse), never more than the horizon population.
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from propilas.core.labels import t
 from propilas.core.params import CRITERIA, DistrictParams
 
 # Criteria where a lower raw value means more priority (normalised as (max − x)/(max − min)).
@@ -23,6 +37,15 @@ NO_SYSTEM_DEFICIT: float = 1.0
 SCORE_DECIMALS: int = 12
 
 PRIORITY_BASE_COLUMNS: list[str] = ["community_id", "score", "rank", "p_top_k"]
+# Services whose items move people up a rung (management items — JASS strengthening — move nobody).
+BENEFICIARY_SERVICES: tuple[str, ...] = ("water", "sanitation")
+# Column of the raw criteria holding a community's fallback on the normalised scale (NaN: none).
+FALLBACK_SUFFIX: str = "_fallback"
+# Flag `choose_interventions` puts on every item of a community with an unclassified system.
+UNCLASSIFIED_FLAG: str = "unclassified_system:"
+# Fallback codes in the `fallbacks` column: '<criterion>:<code>'.
+FALLBACK_DISTRICT_RATE: str = "district_rate"
+FALLBACK_NEUTRAL: str = "neutral"
 SENSITIVITY_COLUMNS: list[str] = ["community_id", "base_rank", "p_top_k", "median_rank",
                                   "rank_p05", "rank_p95"]
 
@@ -32,30 +55,74 @@ def _yes01(s: pd.Series) -> pd.Series:
                      index=s.index, dtype=float)
 
 
+def _min_max(x: pd.Series, lo: float, hi: float, inverted: bool) -> pd.Series:
+    """Position of x on the scale [lo, hi], oriented so that higher = more priority."""
+    return (hi - x) / (hi - lo) if inverted else (x - lo) / (hi - lo)
+
+
+def _scale(x: pd.Series) -> tuple[float, float] | None:
+    """(min, max) of the known values, or None when they give no scale (none, or all equal)."""
+    lo, hi = x.min(skipna=True), x.max(skipna=True)
+    return None if pd.isna(lo) or hi - lo <= 0 else (float(lo), float(hi))
+
+
+def beneficiaries_by_service(interventions: pd.DataFrame, population_horizon: pd.Series,
+                             ids: pd.Index, unknown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per community (index ids): `beneficiaries_<service>` = min(P_horizon, Σ beneficiaries of
+    its items of that service) — 0 when it has none; NaN when one of them is unknown or
+    `unknown[service]` is True for the community (who lacks the service, or which works it needs,
+    is not known) — and `beneficiaries` = the larger of the services (distinct people: at least
+    this many; NaN when a service is unknown, since max(known, unknown) is unknown). Without a
+    horizon population the sums are not capped."""
+    out = pd.DataFrame(index=ids)
+    cap = population_horizon.reindex(ids).astype(float)
+    service = (interventions["service"] if "service" in interventions.columns
+               else pd.Series(BENEFICIARY_SERVICES[0], index=interventions.index))
+    for svc in BENEFICIARY_SERVICES:
+        it = interventions.loc[service == svc]
+        total = it.groupby("community_id")["beneficiaries"].sum().reindex(ids).fillna(0.0)
+        unk = it["beneficiaries"].isna().groupby(it["community_id"]).any().reindex(ids)
+        unk = unk.fillna(False).astype(bool)
+        if unknown is not None and svc in unknown.columns:
+            unk = unk | unknown[svc].reindex(ids).fillna(False).astype(bool)
+        total = total.astype(float).where(~unk)
+        out[f"beneficiaries_{svc}"] = np.fmin(total, cap.where(cap.notna(), np.inf)).where(total.notna())
+    cols = [f"beneficiaries_{svc}" for svc in BENEFICIARY_SERVICES]
+    out["beneficiaries"] = out[cols].max(axis=1, skipna=False)
+    return out
+
+
 def criteria(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd.DataFrame,
              interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
-    """Raw criterion values per community (index community_id), plus `total_gap` and `flags`.
+    """Raw criterion values per community (index community_id), plus `beneficiaries_water`,
+    `beneficiaries_sanitation`, `total_gap`, `flags`, `fallbacks` and, per criterion,
+    `<criterion>_fallback` (the normalised value of a community whose input is unknown; NaN when
+    its value is known).
 
-    - water_gap, sanitation_gap: `gap` of the gaps table (people);
+    - water_gap, sanitation_gap: `gap` of the gaps table (people); NaN when it cannot be computed
+      (no survey, no population) → fallback `unknown_fallback`;
     - sustainability_deficit: max index score (4) − mean IS of the community's systems with an
-      index; NO_SYSTEM_DEFICIT when it has no system; NaN (flagged) when none has an index;
-    - poverty: poverty_rate (NaN flagged);
-    - beneficiaries: Σ beneficiaries of its candidate items (0 when it has none);
-    - cost_per_beneficiary: Σ cost / Σ beneficiaries; NaN (flagged) when nobody benefits or a
-      cost is unknown;
+      index; NO_SYSTEM_DEFICIT when it has no system; NaN when none has an index → fallback;
+    - poverty: poverty_rate; NaN → fallback: the district rate `poverty_pct`/100 placed on the
+      scale of the communities with their own rate, clipped to 0–1 (`poverty:district_rate`); the
+      `unknown_fallback` when the district rate is unknown or the known rates give no scale;
+    - beneficiaries: distinct people who gain a rung (see `beneficiaries_by_service`); NaN when an
+      item's beneficiaries are unknown → fallback;
+    - cost_per_beneficiary: Σ cost / beneficiaries; NaN with fallback when a cost or a
+      beneficiary count is unknown; NaN without fallback (normalised 0, flagged) when nobody
+      benefits — not an unknown: the community has nothing that serves anyone;
     - readiness: mean of jass_exists and counterpart_committed as 1/0 over the known ones
-      (flagged when one is unknown, NaN when both are).
+      (flagged when one is unknown; NaN → fallback when both are).
     """
     ids = pd.Index(communities["community_id"].astype(object), name="community_id")
     c = communities.set_index("community_id").reindex(ids)
     flags: dict[str, list[str]] = {cid: [] for cid in ids}
     out = pd.DataFrame(index=ids)
 
-    g = gaps.pivot_table(index="community_id", columns="service", values="gap", aggfunc="sum",
-                         dropna=False)
-    out["water_gap"] = g["water"].reindex(ids).astype(float) if "water" in g else np.nan
-    out["sanitation_gap"] = (g["sanitation"].reindex(ids).astype(float)
-                             if "sanitation" in g else np.nan)
+    g = gaps.groupby(["community_id", "service"])["gap"].sum(min_count=1).unstack("service")
+    for svc in BENEFICIARY_SERVICES:
+        out[f"{svc}_gap"] = (g[svc].reindex(ids).astype(float) if svc in g.columns
+                             else pd.Series(np.nan, index=ids))
 
     top = float(max(params.sustainability.state_scores.values()))
     sus = sustainability[["community_id", "index"]] if len(sustainability) else pd.DataFrame(
@@ -69,17 +136,50 @@ def criteria(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd.D
     out["poverty"] = c["poverty_rate"].astype(float)
 
     items = interventions
-    ben = items.groupby("community_id")["beneficiaries"].sum(min_count=1).reindex(ids)
+    p_hor = (gaps.groupby("community_id")["population_horizon"].max()
+             if "population_horizon" in gaps.columns else pd.Series(dtype=float))
+    # who gains is unknown where the service's gap cannot be computed (no survey, no population)
+    # and, for water, where a system is unclassified: its works wait for the diagnosis visit
+    unclassified = items.get("flags", pd.Series(dtype=object)).fillna("").astype(str).str.contains(
+        UNCLASSIFIED_FLAG, regex=False)
+    unknown_svc = pd.DataFrame({svc: out[f"{svc}_gap"].isna() for svc in BENEFICIARY_SERVICES})
+    unknown_svc["water"] |= unclassified.groupby(items["community_id"]).any().reindex(ids).fillna(
+        False).astype(bool)
+    ben = beneficiaries_by_service(items, p_hor, ids, unknown_svc)
     cost = items.groupby("community_id")["cost_pen"].sum(min_count=1).reindex(ids)
-    u = items[["beneficiaries", "cost_pen"]].isna().any(axis=1)
-    unknown = u.groupby(items["community_id"]).any().reindex(ids).fillna(False).astype(bool)
-    out["beneficiaries"] = ben.fillna(0.0).astype(float)
-    cpb = cost / ben
-    cpb[(ben.fillna(0) <= 0) | unknown] = np.nan
+    cost_unknown = items["cost_pen"].isna().groupby(items["community_id"]).any().reindex(ids)
+    cost_unknown = cost_unknown.fillna(False).astype(bool)
+    for svc in BENEFICIARY_SERVICES:
+        out[f"beneficiaries_{svc}"] = ben[f"beneficiaries_{svc}"].astype(float)
+    out["beneficiaries"] = ben["beneficiaries"].astype(float)
+    unknown = cost_unknown | out["beneficiaries"].isna()
+    cpb = cost / out["beneficiaries"]
+    cpb[(out["beneficiaries"].fillna(0) <= 0) | unknown] = np.nan
     out["cost_per_beneficiary"] = cpb.astype(float)
 
     j, k = _yes01(c["jass_exists"]), _yes01(c["counterpart_committed"])
     out["readiness"] = pd.concat([j, k], axis=1).mean(axis=1, skipna=True)
+
+    # fallbacks: every unknown input except "nobody benefits" (cost per beneficiary undefined)
+    neutral = float(params.prioritisation.unknown_fallback)
+    fb = pd.DataFrame(np.nan, index=ids, columns=list(CRITERIA))
+    codes: dict[str, list[str]] = {cid: [] for cid in ids}
+    pov_scale = _scale(out["poverty"])
+    rate = None if params.poverty_pct is None else float(params.poverty_pct) / 100.0
+    for cid in ids:
+        for crit in CRITERIA:
+            if not np.isnan(out.at[cid, crit]):
+                continue
+            if crit == "cost_per_beneficiary" and not unknown[cid]:
+                continue
+            if crit == "poverty" and rate is not None and pov_scale is not None:
+                lo, hi = pov_scale
+                pos = float(_min_max(pd.Series([rate]), lo, hi, False).iloc[0])
+                fb.at[cid, crit] = min(1.0, max(0.0, pos))
+                codes[cid].append(f"{crit}:{FALLBACK_DISTRICT_RATE}")
+            else:
+                fb.at[cid, crit] = neutral
+                codes[cid].append(f"{crit}:{FALLBACK_NEUTRAL}")
 
     for cid in ids:
         if n_sys[cid] > 0 and np.isnan(mean_is[cid]):
@@ -91,27 +191,42 @@ def criteria(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd.D
         if np.isnan(j[cid]) or np.isnan(k[cid]):
             flags[cid].append("readiness:" + ("unknown" if np.isnan(out.at[cid, "readiness"])
                                                else "partial"))
+        if pd.isna(p_hor.get(cid, np.nan)):
+            flags[cid].append("beneficiaries:no_horizon_population")
         for crit in CRITERIA:
             if np.isnan(out.at[cid, crit]):
                 flags[cid].append(f"nan_criterion:{crit}")
-    out["total_gap"] = out["water_gap"].fillna(0) + out["sanitation_gap"].fillna(0)
+    # tie-break: the known gaps (NaN only when neither gap is known)
+    out["total_gap"] = out[["water_gap", "sanitation_gap"]].sum(axis=1, min_count=1)
     out["flags"] = ["; ".join(dict.fromkeys(flags[cid])) for cid in ids]
+    out["fallbacks"] = ["; ".join(codes[cid]) for cid in ids]
+    for crit in CRITERIA:
+        out[crit + FALLBACK_SUFFIX] = fb[crit].astype(float)
     return out
 
 
-def normalise(raw: pd.DataFrame) -> pd.DataFrame:
-    """Min–max to 0–1 oriented so higher = more priority; 0 where all values are equal;
-    a NaN value gets 0 (it earns no priority; the raw table flags it)."""
+def normalise(raw: pd.DataFrame, unknown_fallback: float | None = None) -> pd.DataFrame:
+    """Min–max to 0–1 oriented so higher = more priority; 0 where all values are equal.
+
+    A community with a fallback for a criterion (`<criterion>_fallback` not NaN, see `criteria`)
+    is left out of that criterion's min–max and takes its fallback. When the known values of
+    such a criterion are all equal (no scale), the criterion cannot tell the communities apart:
+    the known ones take `unknown_fallback` too (given), so neither group is favoured. A NaN value
+    without a fallback gets 0: it earns no priority (only cost per beneficiary of a community
+    nobody benefits from, flagged in the raw table)."""
     out = pd.DataFrame(index=raw.index)
     for crit in CRITERIA:
         x = raw[crit].astype(float)
-        lo, hi = x.min(skipna=True), x.max(skipna=True)
-        if pd.isna(lo) or hi - lo <= 0:
-            n = pd.Series(0.0, index=x.index)
-        elif crit in INVERTED:
-            n = (hi - x) / (hi - lo)
+        fb = (raw[crit + FALLBACK_SUFFIX].astype(float) if crit + FALLBACK_SUFFIX in raw.columns
+              else pd.Series(np.nan, index=raw.index))
+        left_out = fb.notna()
+        scale = _scale(x.where(~left_out))
+        if scale is None:
+            level = unknown_fallback if left_out.any() and unknown_fallback is not None else 0.0
+            n = pd.Series(float(level), index=x.index).where(x.notna())
         else:
-            n = (x - lo) / (hi - lo)
+            n = _min_max(x, scale[0], scale[1], crit in INVERTED)
+        n = n.where(~left_out, fb)
         out[crit] = n.fillna(0.0).clip(0.0, 1.0)
     return out
 
@@ -152,7 +267,7 @@ def priorities(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd
     """The `priorities` table: score = Σ w·x_norm, rank 1 = highest (ties: larger total gap,
     then community_id); p_top_k is NaN here and filled by `sensitivity`."""
     raw = criteria(communities, sustainability, gaps, interventions, params)
-    norm = normalise(raw)
+    norm = normalise(raw, params.prioritisation.unknown_fallback)
     score = norm[list(CRITERIA)].to_numpy() @ weight_vector(params)
     ranks = rank_matrix(score[None, :], tie_positions(raw.index, raw["total_gap"]))[0]
     out = pd.DataFrame({"community_id": raw.index.astype(object), "score": score,
@@ -160,11 +275,84 @@ def priorities(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd
     for crit in CRITERIA:
         out[crit] = raw[crit].to_numpy()
         out[crit + "_norm"] = norm[crit].to_numpy()
+        if crit == "beneficiaries":
+            for svc in BENEFICIARY_SERVICES:
+                out[f"beneficiaries_{svc}"] = raw[f"beneficiaries_{svc}"].to_numpy()
     out["total_gap"] = raw["total_gap"].to_numpy()
     out["flags"] = raw["flags"].to_numpy()
+    out["fallbacks"] = raw["fallbacks"].to_numpy()
     out["community_id"] = out["community_id"].astype(object)
-    out["flags"] = out["flags"].astype(object)
+    for col in ("flags", "fallbacks"):
+        out[col] = out[col].astype(object)
     return out.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def _codes(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return []
+    return [c.strip() for c in str(value).split(";") if c.strip()]
+
+
+def fallback_counts(prio: pd.DataFrame) -> dict[str, int]:
+    """Number of communities per fallback code ('<criterion>:<code>') of a priorities table."""
+    out: dict[str, int] = {}
+    for v in prio.get("fallbacks", pd.Series(dtype=object)):
+        for code in _codes(v):
+            out[code] = out.get(code, 0) + 1
+    return out
+
+
+def fallback_labels(value: object, language: str) -> str:
+    """The `fallbacks` codes of one community in words ('Pobreza: tasa del distrito; …')."""
+    parts = []
+    for code in _codes(value):
+        crit, _, kind = code.partition(":")
+        parts.append(t(f"priority.fallback_short.{kind}", language,
+                       criterion=t(f"priority.short.{crit}", language)))
+    return "; ".join(parts)
+
+
+def fallback_notes(prio: pd.DataFrame, params: DistrictParams, language: str) -> list[str]:
+    """The fallbacks of a priorities table in words, one sentence per criterion and kind (with
+    the number of communities and the value used); [] when none was used."""
+    counts = fallback_counts(prio)
+    total = len(prio)
+    neutral = float(params.prioritisation.unknown_fallback)
+    rate = None if params.poverty_pct is None else float(params.poverty_pct)
+    out = []
+    for crit in CRITERIA:
+        n = counts.get(f"{crit}:{FALLBACK_DISTRICT_RATE}", 0)
+        if n:
+            norm = prio.loc[[f"{crit}:{FALLBACK_DISTRICT_RATE}" in _codes(v) for v in prio["fallbacks"]],
+                            crit + "_norm"]
+            out.append(t(f"priority.fallback.{crit}.district_rate", language, rate=rate, n=n, total=total,
+                         value=float(norm.iloc[0])))
+        n = counts.get(f"{crit}:{FALLBACK_NEUTRAL}", 0)
+        if n:
+            if crit == "poverty":
+                key = "priority.fallback.poverty." + ("no_rate" if rate is None else "no_scale")
+            else:
+                key = f"priority.fallback.{crit}.neutral"
+            out.append(t(key, language, rate=rate, n=n, total=total, value=neutral))
+    return out
+
+
+def fallback_text(prio: pd.DataFrame, params: DistrictParams, language: str,
+                  names: dict[str, str] | None = None) -> str:
+    """Markdown for the stage-4 report: the fallbacks used (or that none was used) and, when a
+    community of the top k rests on fallbacks, which ones (with how many criteria) to check."""
+    notes = fallback_notes(prio, params, language)
+    if not notes:
+        return t("priority.fallbacks_none", language)
+    head = t("priority.fallbacks_intro", language, value=float(params.prioritisation.unknown_fallback))
+    text = head + "\n\n" + "\n".join(f"- {n}" for n in notes)
+    k = params.prioritisation.top_k
+    top = prio.loc[prio["rank"] <= k].sort_values("rank", kind="stable")
+    flagged = [f"{(names or {}).get(str(r.community_id), str(r.community_id))} ({len(_codes(r.fallbacks))})"
+               for r in top.itertuples(index=False) if _codes(r.fallbacks)]
+    if flagged:
+        text += "\n\n" + t("priority.fallbacks_top", language, k=k, names=", ".join(flagged))
+    return text
 
 
 def norm_matrix(prio: pd.DataFrame) -> pd.DataFrame:
@@ -182,6 +370,9 @@ def spearman_vs_base(ranks: np.ndarray, base: np.ndarray) -> np.ndarray:
         return np.full(ranks.shape[0], np.nan)
     d2 = ((ranks - base[None, :]) ** 2).sum(axis=1)
     return 1.0 - 6.0 * d2 / (n * (n * n - 1))
+
+
+SENSITIVITY_BLOCK_CELLS = 2_000_000  # memory bound of one block of draws × communities (not a method value)
 
 
 def sensitivity(criteria_norm: pd.DataFrame, params: DistrictParams,
@@ -209,7 +400,13 @@ def sensitivity(criteria_norm: pd.DataFrame, params: DistrictParams,
         draws[:, active] = 1.0
     else:
         draws[:, active] = rng.dirichlet(pp.concentration * w[active], size=pp.draws)
-    ranks = rank_matrix(draws @ x.T, tie) if n else np.zeros((pp.draws, 0), dtype=int)
+    # Ranks of all draws at once (vectorised), computed in blocks of draws so the temporaries stay
+    # about SENSITIVITY_BLOCK_CELLS cells whatever the district's size; kept as int32.
+    ranks = np.zeros((pp.draws, n), dtype=np.int32)
+    if n:
+        step = max(1, SENSITIVITY_BLOCK_CELLS // n)
+        for i in range(0, pp.draws, step):
+            ranks[i:i + step] = rank_matrix(draws[i:i + step] @ x.T, tie)
 
     k = min(pp.top_k, n)
     p_top = (ranks <= k).mean(axis=0) if n else np.array([])

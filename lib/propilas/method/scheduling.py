@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from propilas.core.params import DistrictParams
+from propilas.method.money import money_figures, services_in
 
 # Money tolerance in soles when comparing a cost with a remaining envelope (float sums).
 EPS_PEN: float = 1e-6
@@ -30,7 +31,8 @@ COST_COLUMNS: list[str] = ["year", "source", "envelope_pen", "spent_pen", "remai
 TRAJECTORY_COLUMNS: list[str] = ["year", "service", "population", "population_served",
                                  "coverage_pct", "population_covered_pct"]
 TARGET_YEAR_COLUMNS: list[str] = ["service", "target_pct", "year_met", "coverage_horizon_pct",
-                                  "funding_gap_pen", "funding_gap_total_pen", "unpriced_items"]
+                                  "funding_gap_pen", "funding_gap_total_pen", "unpriced_items",
+                                  "atm_unfunded_pen"]
 
 
 def _charge(remaining: dict[str, float], amount: float, sources: list[str]) -> list[tuple[str, float]]:
@@ -130,74 +132,146 @@ def schedule(interventions: pd.DataFrame, priorities: pd.DataFrame,
     return plan, cost
 
 
-def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
-               interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
-    """Served population and coverage per year (base … horizon) and service.
-
-    population_served(y) = Σ_c min(cap_c, served_base_c + Σ served_gain of c's items funded in a
-    year < y), cap_c = max over years of P_c, so it never decreases; coverage_pct = 100 ×
-    served / population, capped at 100 (it may fall as population grows). An item with an
-    unknown served_gain adds nothing. Communities whose served_base is unknown (e.g. SIASAR
-    communities, not surveyed for sanitation) are left out of both served and population, and
-    `population_covered_pct` says which share of the population the figures cover (as in the
-    district ladder); with none known the figures are NaN, never 0.
-    """
-    years = params.years
+def _served_matrices(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
+                     interventions: pd.DataFrame, params: DistrictParams):
+    """Yield (service, communities, P_c(t), capacity_c(t), served_c(t)) — arrays communities ×
+    years — and the population of every community per year (the rule of `trajectory`)."""
+    years = list(params.years)
     pop = population.pivot_table(index="community_id", columns="year", values="population",
                                  aggfunc="sum").reindex(columns=years).astype(float)
-    cap = pop.max(axis=1)
     funded = investment_plan[(investment_plan["status"] == "funded")
                              & investment_plan["year"].notna()
                              & (investment_plan["intervention"] != "atm")]
     fyear = funded.groupby("item_id")["year"].min()
     items = interventions[["item_id", "community_id", "service", "served_gain"]].copy()
     items["funded_year"] = items["item_id"].map(fyear)
-    items = items[items["funded_year"].notna()]
-    rows = []
+    items = items[items["funded_year"].notna()].reset_index(drop=True)
+    # an item funded in year f counts from f + 1: column of the first year > f
+    items["_col"] = np.searchsorted(np.asarray(years, dtype=float), items["funded_year"].to_numpy(dtype=float),
+                                    side="right")
+    out = []
     for service in ("water", "sanitation"):
         g = gaps[gaps["service"] == service].set_index("community_id")["served_base"].astype(float)
         base_all = g.reindex(pop.index)
         communities = base_all.index[base_all.notna()]
-        base = base_all.reindex(communities)
-        its = items[items["service"] == service]
-        for y in years:
-            gain = its[its["funded_year"] < y].groupby("community_id")["served_gain"].sum()
-            gain = gain.reindex(communities).fillna(0.0)
-            served_c = np.minimum(cap.reindex(communities), base + gain)
-            served = float(served_c.sum(min_count=1))
-            p = float(pop.loc[communities, y].sum(min_count=1))
-            everyone = float(pop[y].sum())
-            cov = min(100.0, 100.0 * served / p) if p > 0 and not math.isnan(served) else np.nan
-            rows.append({"year": y, "service": service, "population": p,
-                         "population_served": served, "coverage_pct": cov,
-                         "population_covered_pct": 100.0 * p / everyone if everyone > 0 and p == p else np.nan})
+        base = base_all.reindex(communities).to_numpy(dtype=float)
+        p_c = pop.loc[communities].to_numpy(dtype=float)          # communities × years
+        its = items[(items["service"] == service) & items["community_id"].isin(communities)
+                    & (items["_col"] < len(years))]
+        gain = np.zeros_like(p_c)
+        if len(its):
+            # each item once for every year it counts in, then ONE groupby: per community and year the
+            # same sum, over the same items in the same order, as a groupby year by year would give
+            ex = its.loc[its.index.repeat(len(years) - its["_col"].to_numpy(dtype=int)),
+                         ["community_id", "served_gain", "_col"]]
+            ex["_j"] = ex["_col"].to_numpy() + ex.groupby(level=0).cumcount().to_numpy()
+            summed = ex.groupby(["community_id", "_j"], sort=False)["served_gain"].sum()
+            gain[pd.Index(communities).get_indexer(summed.index.get_level_values(0)),
+                 summed.index.get_level_values(1).to_numpy(dtype=int)] = summed.to_numpy(dtype=float)
+        capacity = base[:, None] + gain                            # never decreasing (gains ≥ 0)
+        served_c = np.minimum(p_c, capacity)                       # NaN where P_c(t) is unknown
+        out.append((service, communities, p_c, capacity, served_c))
+    return years, pop, out
+
+
+def served_by_community(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
+                        interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
+    """`community_id, service, year, population, capacity, population_served` per community and
+    year: what `trajectory` sums (communities with an unknown served base are absent). For checks:
+    population_served ≤ population everywhere; capacity never decreases."""
+    years, _pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params)
+    frames = []
+    for service, communities, p_c, capacity, served_c in per_service:
+        n = len(communities)
+        frames.append(pd.DataFrame({"community_id": np.repeat(np.asarray(communities, dtype=object), len(years)),
+                                    "service": service, "year": np.tile(np.asarray(years, dtype="int64"), n),
+                                    "population": p_c.ravel(), "capacity": capacity.ravel(),
+                                    "population_served": served_c.ravel()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
+               interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
+    """Served population and coverage per year (base … horizon) and service.
+
+    Per community c and year t (METHOD stage 5, revised): capacity_c(t) = served_base_c + Σ
+    served_gain of c's items funded in a year < t — the people its works can serve, never
+    decreasing — and served_c(t) = min(P_c(t), capacity_c(t)) (`served_by_community`). District
+    served = Σ_c served_c, so served ≤ population and coverage ≤ 100 %, and a shrinking
+    community's spare capacity never counts for another. Served people fall when population
+    falls; coverage may fall when it grows. An item with an unknown served_gain adds nothing.
+    Communities whose served_base is unknown (e.g. SIASAR communities, not surveyed for
+    sanitation) are left out of both served and population, and `population_covered_pct` says
+    which share of the population the figures cover (as in the district ladder); with none known
+    the figures are NaN, never 0. One pass over communities × years (no loop over years).
+    """
+    years, pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params)
+    everyone = _column_sums(pop.to_numpy(dtype=float), min_count=0)
+    rows = []
+    for service, _communities, p_c, _capacity, served_c in per_service:
+        served = _column_sums(served_c)
+        p = _column_sums(p_c)
+        for j, y in enumerate(years):
+            pj, sj = float(p[j]), float(served[j])
+            cov = min(100.0, 100.0 * sj / pj) if pj > 0 and not math.isnan(sj) else np.nan
+            rows.append({"year": y, "service": service, "population": pj,
+                         "population_served": sj, "coverage_pct": cov,
+                         "population_covered_pct": 100.0 * pj / everyone[j] if everyone[j] > 0 and pj == pj else np.nan})
     out = pd.DataFrame(rows, columns=TRAJECTORY_COLUMNS)
     out["service"] = out["service"].astype(object)
     out["year"] = out["year"].astype("int64")
     return out
 
 
+def _column_sums(matrix: np.ndarray, min_count: int = 1) -> np.ndarray:
+    """Σ over rows (communities) of each column (year), NaN skipped; NaN where fewer than
+    `min_count` values are known. Summed as pandas sums a column (pairwise over a contiguous
+    vector), so the figures are bit-for-bit those of a Series.sum per year."""
+    t = np.ascontiguousarray(matrix.T)
+    known = (~np.isnan(t)).sum(axis=1)
+    sums = np.array([row.sum() for row in np.where(np.isnan(t), 0.0, t)], dtype=float)
+    return np.where(known >= min_count, sums, np.nan) if min_count > 0 else sums
+
+
+def met_year(years: Any, coverage: Any, target_pct: float) -> float:
+    """First year Y such that coverage ≥ target in every year from Y to the last (the horizon);
+    NaN if the last year is below the target or unknown. A target touched and then lost is not
+    met (METHOD stage 5, revised)."""
+    yrs = np.asarray(years, dtype=float)
+    cov = np.asarray(coverage, dtype=float)
+    if not len(yrs):
+        return np.nan
+    order = np.argsort(yrs, kind="stable")
+    yrs, cov = yrs[order], cov[order]
+    ok = cov >= target_pct - 1e-9                                  # NaN compares False
+    if not ok[-1]:
+        return np.nan
+    below = np.flatnonzero(~ok)
+    return float(yrs[below[-1] + 1]) if len(below) else float(yrs[0])
+
+
 def target_years(trajectory: pd.DataFrame, investment_plan: pd.DataFrame,
                  params: DistrictParams) -> pd.DataFrame:
-    """Year each coverage target is first met (NaN if not by the horizon) and the funding gap.
+    """Year each coverage target is met for good (`met_year`; NaN if not by the horizon) and the
+    funding gap by service, from `money.money_figures` (the one definition every page uses).
 
-    funding_gap_pen = Σ cost of the unfunded rows of that service (the 'management' row holds
-    JASS strengthening and any unfunded ATM year), so the rows add up to funding_gap_total_pen.
-    Unfunded items with unknown cost cannot be added: they are counted in unpriced_items.
+    funding_gap_pen = unfunded priced items of that service, ATM excluded ('management' holds
+    JASS strengthening); funding_gap_total_pen = the plan's funding gap (Σ of the rows);
+    unpriced_items = that service's items without a known cost (in no sum); atm_unfunded_pen =
+    the ATM cost of years the envelope could not pay (district figure, on every row).
     """
-    unf = investment_plan[investment_plan["status"] == "unfunded"]
-    total = float(unf["cost_pen"].sum(skipna=True))
+    money = money_figures(investment_plan)
     targets = {"water": 100.0 * params.targets.water, "sanitation": 100.0 * params.targets.sanitation}
     rows = []
-    for service in ("water", "sanitation", "management"):
-        u = unf[unf["service"] == service]
+    for service in services_in(investment_plan):
         rec = {"service": service, "target_pct": targets.get(service, np.nan), "year_met": np.nan,
-               "coverage_horizon_pct": np.nan, "funding_gap_pen": float(u["cost_pen"].sum(skipna=True)),
-               "funding_gap_total_pen": total, "unpriced_items": int(u["cost_pen"].isna().sum())}
+               "coverage_horizon_pct": np.nan, "funding_gap_pen": money[f"{service}_funding_gap_pen"],
+               "funding_gap_total_pen": money["funding_gap_pen"],
+               "unpriced_items": money[f"{service}_unpriced_items"],
+               "atm_unfunded_pen": money["atm_unfunded_pen"]}
         if service in targets:
             tr = trajectory[trajectory["service"] == service].sort_values("year")
-            met = tr[tr["coverage_pct"] >= targets[service] - 1e-9]
-            rec["year_met"] = float(met["year"].iloc[0]) if len(met) else np.nan
+            rec["year_met"] = met_year(tr["year"], tr["coverage_pct"], targets[service])
             hz = tr[tr["year"] == params.horizon_year]["coverage_pct"]
             rec["coverage_horizon_pct"] = float(hz.iloc[0]) if len(hz) else np.nan
         rows.append(rec)

@@ -18,7 +18,9 @@ import pandas as pd
 
 from propilas.method.budget_sheets import ATM, intervention_label, source_column, source_label, unrecognised_jass
 from propilas.core.labels import t
+from propilas.method.money import money_figures, money_text
 from propilas.method.monitoring import indicators_from_tables
+from propilas.method.sources import illustrative_inputs
 from propilas.core.params import DistrictParams
 
 ILLUSTRATIVE = "illustrative"
@@ -106,6 +108,15 @@ def _target_year(target_years: pd.DataFrame | None, service: str) -> tuple[int |
     return (_int_or_none(r.get("year_met")), r.get("coverage_horizon_pct"), r.get("funding_gap_pen"))
 
 
+def _coverage_in(trajectory: pd.DataFrame | None, service: str, year: int) -> float | None:
+    """The plan's served measure (stage 5 trajectory coverage %) of a service in a year; None if absent."""
+    if trajectory is None or trajectory.empty or "coverage_pct" not in trajectory.columns:
+        return None
+    row = trajectory.loc[trajectory["service"].astype(str).eq(service)
+                         & pd.to_numeric(trajectory["year"], errors="coerce").eq(year), "coverage_pct"]
+    return None if row.empty else row.iloc[0]
+
+
 def _covered(ladder: pd.DataFrame, service: str) -> float:
     """Share (%) of the communities' population over which a ladder share is computed."""
     from propilas.method.ladders import computed_communities
@@ -121,9 +132,12 @@ def _covered(ladder: pd.DataFrame, service: str) -> float:
 def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) -> dict[str, Any]:
     """Headline figures of one district (CONTRACT.md's summary.json keys and more).
 
-    Choices: `investment_total_pen` is the cost of funded interventions (ATM operating cost
-    excluded, reported as `atm_total_pen`; `plan_total_pen` is both); `funding_gap_pen` is the
-    cost of every unfunded item at the horizon; `systems_ab_pct` is over classified systems;
+    Choices: every money figure comes from `money.money_figures` (one definition each, the same
+    numbers stage 5 states): `plan_cost_pen` = `investment_total_pen` (funded works, ATM excluded)
+    + `funding_gap_pen` (works unfunded at the horizon); `atm_total_pen` the ATM over the plan,
+    `atm_unfunded_pen` its unpaid years; `unpriced_items` works without a known cost (in no sum);
+    each also by service. `water_/sanitation_coverage_base_pct` and `…_horizon_pct` are the
+    plan's served measure (stage 5 trajectory) at both ends; `systems_ab_pct` is over classified systems;
     `mean_sustainability_index` (2 decimals) includes partial indices, which `partial_indices`
     counts; `top_priorities` are the community ids ranked 1 … `prioritisation.top_k`.
     """
@@ -142,20 +156,12 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
     by_class = {k: int(cls.eq(k).sum()) for k in CLASS_KEYS}
     partial = int(sus["partial"].fillna(False).astype(bool).sum()) if "partial" in sus.columns and len(sus) else 0
 
-    invest = atm_total = gap = None
-    unfunded_items = None
-    if plan is not None:
-        funded = plan["status"].astype(str).eq("funded")
-        is_atm = plan["intervention"].astype(str).eq(ATM)
-        invest = float(plan.loc[funded & ~is_atm, "cost_pen"].sum())
-        atm_total = float(plan.loc[funded & is_atm, "cost_pen"].sum())
-        unf = plan.loc[plan["status"].astype(str).eq("unfunded")]
-        gap = float(unf["cost_pen"].sum())
-        unfunded_items = int(unf["item_id"].nunique()) if "item_id" in unf.columns else int(len(unf))
+    money = money_figures(plan)
 
     ty = inputs.get("target_years")
-    w_year, w_hz, w_gap = _target_year(ty, "water")
-    s_year, s_hz, s_gap = _target_year(ty, "sanitation")
+    w_year, w_hz, _w_gap = _target_year(ty, "water")
+    s_year, s_hz, _s_gap = _target_year(ty, "sanitation")
+    traj = inputs.get("trajectory")
     pri = inputs.get("priorities")
     top: list[str] = []
     if pri is not None and len(pri):
@@ -168,6 +174,7 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
                                if gaps is not None and len(gaps) else None)
     sheets = inputs.get("project_sheets")
     sources, illus = _sources(inputs)
+    marks = illustrative_inputs(params, comm, inputs.get("water_systems"))
     no_jass, _unknown = unrecognised_jass(sus, params) if len(sus) else (sus, sus)
 
     out: dict[str, Any] = {
@@ -190,6 +197,8 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
         "water_safely_managed_pct": round_half_up(ind["water_safely_managed_pct"]),
         "water_target_pct": round_half_up(100 * params.targets.water),
         "sanitation_target_pct": round_half_up(100 * params.targets.sanitation),
+        "water_coverage_base_pct": round_half_up(_coverage_in(traj, "water", params.base_year)),
+        "sanitation_coverage_base_pct": round_half_up(_coverage_in(traj, "sanitation", params.base_year)),
         "water_coverage_horizon_pct": round_half_up(w_hz),
         "sanitation_coverage_horizon_pct": round_half_up(s_hz),
         "systems": int(len(sus)),
@@ -197,16 +206,12 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
         "partial_indices": partial,
         "systems_ab_pct": round_half_up(ind["systems_ab_pct"]),
         "mean_sustainability_index": round_half_up(ind["mean_sustainability_index"], 2),
+        # the district's own class cut-offs: the comparison classifies its mean index with them
+        "class_cutoffs": {k: float(v) for k, v in params.sustainability.class_cutoffs.items()},
         "jass_to_recognise": int(len(no_jass)),
         "water_gap_people": _int_or_none(gap_people["water"]),
         "sanitation_gap_people": _int_or_none(gap_people["sanitation"]),
-        "investment_total_pen": round_half_up(invest, 0),
-        "atm_total_pen": round_half_up(atm_total, 0),
-        "plan_total_pen": round_half_up(None if invest is None else invest + (atm_total or 0.0), 0),
-        "funding_gap_pen": round_half_up(gap, 0),
-        "water_funding_gap_pen": round_half_up(w_gap, 0),
-        "sanitation_funding_gap_pen": round_half_up(s_gap, 0),
-        "unfunded_items": unfunded_items,
+        **money,
         "water_target_year": w_year,
         "sanitation_target_year": s_year,
         "top_priorities": top,
@@ -214,18 +219,27 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
         "project_sheets": None if sheets is None else int(len(sheets)),
         "sheet_years": params.budget.sheet_years,
         "illustrative_rows_pct": illus,
+        # which inputs are illustrative (method/sources.py: rows, census, workshop, unit_costs, envelope)
+        "illustrative_communities_pct": round_half_up(marks.rows_pct, 1),
+        "illustrative_inputs": marks.kinds_list(),
         "data_sources": sources,
     }
+    # issue 11: a run on placeholders left by `propilas new` is a draft (core/drafts.py)
+    from propilas.core.drafts import placeholders_left
+
+    out["placeholders"] = placeholders_left(params)
+    out["draft"] = bool(out["placeholders"])
     return json_safe(out)
 
 
 def _money(x: float | None) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"S/ {x:,.0f}"
+    return money_text(x)
 
 
-def _pct(x: float | None, language: str) -> str:
+def _pct(x: float | None, language: str, reason: str = "reason.not_computable") -> str:
+    """'12,5 %'; an unknown share reads "sin dato (<reason>)" (catalogue key `reason`)."""
     if x is None:
-        return t("common.missing", language)
+        return t("common.missing_because", language, reason=t(reason, language))
     s = f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
     return (s.replace(".", ",") if language == "es" else s) + " %"
 
@@ -237,11 +251,17 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
     not funded, and what the municipality commits to — checkable by the oversight committee."""
     lang = params.language
     s = dict(summary) if summary is not None else build_summary(inputs, params)
+    # every sentence resting on an illustrative input says so ("con presupuesto ilustrativo")
+    marks = illustrative_inputs(params, inputs["communities"], inputs.get("water_systems"))
+    plan_uses = ("rows", "unit_costs", "envelope")  # what is funded when: the rows, costs and envelopes
     out: list[str] = []
     out.append(t("citizen.intro", lang, name=params.name, base=params.base_year, horizon=params.horizon_year))
-    out.append(t("citizen.now", lang, water=_pct(s["water_basic_or_better_pct"], lang),
-                 sanitation=_pct(s["sanitation_basic_or_better_pct"], lang), year=params.base_year))
-    out.append(t("citizen.plan_total", lang, total=_money(s["investment_total_pen"]), horizon=params.horizon_year))
+    out.append(marks.mark(t("citizen.now", lang, water=_pct(s["water_basic_or_better_pct"], lang),
+                            sanitation=_pct(s["sanitation_basic_or_better_pct"], lang,
+                                            "reason.sanitation_not_surveyed"), year=params.base_year),
+                          lang, ("rows",)))
+    out.append(marks.mark(t("citizen.plan_money", lang, total=_money(s["investment_total_pen"]),
+                            horizon=params.horizon_year, atm=_money(s.get("atm_total_pen"))), lang, plan_uses))
 
     sheets = inputs.get("project_sheets")
     if sheets is not None and len(sheets):
@@ -253,11 +273,13 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
                     parts.append(f"{source_label(src, lang)} {_money(float(amt))}")
             people = r.get("beneficiaries")
             has_people = people is not None and not pd.isna(people) and float(people) > 0
-            out.append(t("citizen.sheet" if has_people else "citizen.sheet_no_people", lang, year=int(r["year"]),
-                         what=intervention_label(r["intervention"], lang),
-                         community=r.get("community_name") or r["community_id"],
-                         people=f"{float(people):,.0f}" if has_people else "", cost=_money(float(r["cost_pen"])),
-                         who="; ".join(parts) if parts else t("common.missing", lang)))
+            sheet_uses = (("row",) if marks.community(r["community_id"]) else ()) + ("unit_costs", "envelope")
+            out.append(marks.mark(t("citizen.sheet" if has_people else "citizen.sheet_no_people", lang,
+                                    year=int(r["year"]), what=intervention_label(r["intervention"], lang),
+                                    community=r.get("community_name") or r["community_id"],
+                                    people=f"{float(people):,.0f}" if has_people else "",
+                                    cost=_money(float(r["cost_pen"])),
+                                    who="; ".join(parts) if parts else t("common.missing", lang)), lang, sheet_uses))
     else:
         out.append(t("citizen.no_sheets", lang, years=params.budget.sheet_years))
 
@@ -266,27 +288,37 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
         target = _pct(s[f"{service}_target_pct"], lang)
         what = t(f"citizen.service.{service}", lang)
         if year is not None:
-            out.append(t("citizen.target_met", lang, service=what, target=target, year=year))
+            out.append(marks.mark(t("citizen.target_met", lang, service=what, target=target, year=year),
+                                  lang, plan_uses))
         else:
-            out.append(t("citizen.target_not_met", lang, service=what, target=target, horizon=params.horizon_year,
-                         coverage=_pct(s.get(f"{service}_coverage_horizon_pct"), lang)))
+            out.append(marks.mark(t("citizen.target_not_met", lang, service=what, target=target,
+                                    horizon=params.horizon_year,
+                                    coverage=_pct(s.get(f"{service}_coverage_horizon_pct"), lang,
+                                                  f"reason.{service}_coverage_unknown")), lang, plan_uses))
 
     plan = inputs.get("investment_plan")
     if plan is not None:
-        unf = plan.loc[plan["status"].astype(str).eq("unfunded")]
+        # works only (the ATM is a running cost, stated on its own): the same figures as summary.json
+        unf = plan.loc[plan["status"].astype(str).eq("unfunded") & plan["intervention"].astype(str).ne(ATM)]
         if len(unf):
             comm = inputs["communities"]
             names = dict(zip(comm["community_id"].astype(str), comm["name"].astype(str)))
             cids = [c for c in dict.fromkeys(unf["community_id"].dropna().astype(str))]
-            out.append(t("citizen.unfunded", lang, n=int(unf["item_id"].nunique() if "item_id" in unf else len(unf)),
-                         cost=_money(s["funding_gap_pen"]),
-                         communities=", ".join(names.get(c, c) for c in cids)))
+            out.append(marks.mark(t("citizen.unfunded", lang, n=s["unfunded_items"],
+                                    cost=_money(s["funding_gap_pen"]),
+                                    communities=", ".join(names.get(c, c) for c in cids)), lang, plan_uses))
+            if s.get("unpriced_items"):
+                out.append(t("citizen.unpriced", lang, n=s["unpriced_items"]))
         else:
-            out.append(t("citizen.all_funded", lang))
+            out.append(marks.mark(t("citizen.all_funded", lang), lang, plan_uses))
+        if s.get("atm_unfunded_years"):
+            out.append(marks.mark(t("money.sentence.atm_unfunded", lang, n=s["atm_unfunded_years"],
+                                    amount=_money(s["atm_unfunded_pen"])), lang, ("unit_costs", "envelope")))
 
-    out.append(t("citizen.atm", lang, amount=_money(float(params.unit_costs.atm_per_year))))
+    out.append(marks.mark(t("citizen.atm", lang, amount=_money(float(params.unit_costs.atm_per_year))), lang,
+                          ("unit_costs",)))
     if s.get("jass_to_recognise"):
-        out.append(t("citizen.jass", lang, n=s["jass_to_recognise"]))
+        out.append(marks.mark(t("citizen.jass", lang, n=s["jass_to_recognise"]), lang, ("rows",)))
     out.append(t("citizen.oversight", lang))
     if s.get("illustrative_rows_pct"):
         out.append(t("citizen.illustrative", lang, pct=_pct(s["illustrative_rows_pct"], lang)))

@@ -4,8 +4,12 @@ IS = (2·E + G + O)/4 with E the state of the system (infrastructure, coverage, 
 quantity, quality), G management and O operation & maintenance, each scored 1–4. Every score,
 weight and cut-off comes from `params.sustainability` (they are not confirmed by a primary text
 we hold, so a district can change them). A missing sub-variable is left out of its
-component's mean and flagged; a component with no data is missing and the index is computed
-over the others with renormalised weights (`partial`); without E the system is unclassified.
+component's mean and flagged. Evidence before a class (METHOD stage 2, revised): a component
+counts only when at least `sustainability.min_subvariables` of its sub-variables are known, and E
+also needs the infrastructure sub-variable; otherwise the component is missing (flagged
+`insufficient_evidence:<K>` when some of it was known). The index is computed over the
+components present with renormalised weights (`partial`); without E the system is unclassified
+("insufficient data") and gets a diagnosis visit in stage 4, never works.
 """
 
 from __future__ import annotations
@@ -48,11 +52,16 @@ def classify(index: float, params: DistrictParams) -> str:
 
     Strict '>' and no rounding: 3.50 is B and 3.5001 is A, as the method states the cut-offs.
     """
+    return class_with_cutoffs(index, params.sustainability.class_cutoffs)
+
+
+def class_with_cutoffs(index: float, cutoffs) -> str:
+    """`classify` with the cut-offs given (a mapping A, B, C → IS), e.g. a district's own cut-offs
+    read back from its summary.json by the comparison; NaN → unclassified."""
     if _missing(index):
         return "unclassified"
-    c = params.sustainability.class_cutoffs
     for cls in ("A", "B", "C"):
-        if index > c[cls]:
+        if index > cutoffs[cls]:
             return cls
     return "D"
 
@@ -100,6 +109,18 @@ def quality_category(chlorination, residual, params: DistrictParams) -> str | No
     return "chlorinated_low_or_unmeasured"
 
 
+def evidence_sufficient(component: str, known: int, infrastructure_known: bool,
+                        params: DistrictParams) -> bool:
+    """True when a component has enough known sub-variables to be scored.
+
+    At least `sustainability.min_subvariables` known (default 2), and for E the infrastructure
+    sub-variable among them: coverage and chlorination alone cannot say a system is sound.
+    """
+    if known < params.sustainability.min_subvariables or known == 0:
+        return False
+    return infrastructure_known if component == "E" else True
+
+
 def system_scores(system: pd.Series, coverage_ratio: float, params: DistrictParams) -> dict:
     """Every sub-score, component, index, class and flags of one system."""
     sp = params.sustainability
@@ -145,10 +166,14 @@ def system_scores(system: pd.Series, coverage_ratio: float, params: DistrictPara
         if np.isnan(s[key]) and flag not in flags:
             flags.append(flag)
 
-    comps = {"E": _mean([s[k] for k in E_PARTS]), "G": _mean([s[k] for k in G_PARTS]),
-             "O": _mean([s[k] for k in O_PARTS])}
-    for k, v in comps.items():
-        if np.isnan(v):
+    comps = {}
+    for k, parts in (("E", E_PARTS), ("G", G_PARTS), ("O", O_PARTS)):
+        known = sum(not np.isnan(s[p]) for p in parts)
+        enough = evidence_sufficient(k, known, not np.isnan(s["infrastructure"]), params)
+        comps[k] = _mean([s[p] for p in parts]) if enough else np.nan
+        if known and not enough:
+            flags.append(f"insufficient_evidence:{k}")
+        if np.isnan(comps[k]):
             flags.append(f"missing_component:{k}")
     index, partial = combine(comps, params)
     if partial and not np.isnan(index):

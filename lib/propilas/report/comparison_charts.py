@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Mapping
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from propilas.core.labels import t
-from propilas.stages.charts.common import COLOURS, finish, new_figure
+from propilas.stages.charts.common import COLOURS, ILLUSTRATIVE_EDGE, ILLUSTRATIVE_HATCH, finish, new_figure
 
 
-def _band(v: float, cutoffs: Mapping[str, float]) -> str:
-    for c in ("A", "B", "C"):
-        if v > cutoffs[c]:
-            return COLOURS[c]
-    return COLOURS["D"]
+def _rests_on_illustrative(table: pd.DataFrame, kinds: tuple[str, ...]) -> list[bool]:
+    """Per district: does its figure rest on one of `kinds` (summary.json `illustrative_inputs`,
+    flattened as 'rows; unit_costs; …')?"""
+    col = table["illustrative_inputs"] if "illustrative_inputs" in table else pd.Series([None] * len(table))
+    out = []
+    for v in col:
+        have = set(str(v).split("; ")) if isinstance(v, str) and v else set()
+        out.append(bool(have & set(kinds)))
+    return out
+
+
+def _hatch(ax, bars, flags: list[bool], language: str) -> bool:
+    """Dot the bars of the districts whose figure rests on illustrative inputs."""
+    for b, f in zip(bars, flags):
+        if f:
+            b.set_hatch(ILLUSTRATIVE_HATCH)
+            b.set_edgecolor(ILLUSTRATIVE_EDGE)
+            b.set_gid("illustrative")
+    return any(flags)
+
+
+def _illustrative_handle(language: str):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="white", edgecolor=ILLUSTRATIVE_EDGE, hatch=ILLUSTRATIVE_HATCH,
+                 label=t("illustrative.figure_legend", language))
 
 
 def _names(table: pd.DataFrame) -> list[str]:
@@ -32,24 +51,30 @@ def coverage_by_district_chart(table: pd.DataFrame, language: str) -> Figure:
     fig, ax = new_figure(max(6.0, 1.2 * len(table) + 3), 4.2)
     x = np.arange(len(table))
     w = 0.38
+    rows = _rests_on_illustrative(table, ("rows",))
     for off, service in ((-w / 2, "water"), (w / 2, "sanitation")):
         vals = _num(table, f"{service}_basic_or_better_pct")
-        ax.bar(x + off, vals, w, color=COLOURS[service], label=t(f"summary.service.{service}", language))
+        bars = ax.bar(x + off, vals, w, color=COLOURS[service], label=t(f"summary.service.{service}", language))
+        _hatch(ax, bars, rows, language)
     ax.set_xticks(x, _names(table), rotation=20, ha="right")
     ax.set_ylim(0, 105)
-    ax.legend(frameon=False, fontsize=8)
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=handles + ([_illustrative_handle(language)] if any(rows) else []), frameon=False, fontsize=8)
     return finish(fig, t("comparison.coverage_title", language), t("comparison.source_note", language),
                   ylabel=t("comparison.axis_pct", language), ax=ax)
 
 
-def sustainability_by_district_chart(table: pd.DataFrame, language: str,
-                                     class_cutoffs: Mapping[str, float]) -> Figure:
-    """Mean IS per district, coloured by the class band it falls in (A/B/C/D colours);
-    `class_cutoffs` is `sustainability.class_cutoffs` from the parameters (IS > cutoff)."""
+def sustainability_by_district_chart(table: pd.DataFrame, language: str) -> Figure:
+    """Mean IS per district, coloured by the class band it falls in under the district's OWN
+    cut-offs (`mean_sustainability_class` of `comparison_table`); grey when unknown."""
     fig, ax = new_figure(max(6.0, 1.0 * len(table) + 3), 4.0)
     vals = _num(table, "mean_sustainability_index")
-    colours = [COLOURS["unclassified"] if np.isnan(v) else _band(v, class_cutoffs) for v in vals]
-    ax.bar(np.arange(len(table)), vals, color=colours)
+    bands = table["mean_sustainability_class"] if "mean_sustainability_class" in table else [None] * len(table)
+    colours = [COLOURS.get(str(b), COLOURS["unclassified"]) if isinstance(b, str) else COLOURS["unclassified"]
+               for b in bands]
+    bars = ax.bar(np.arange(len(table)), vals, color=colours)
+    if _hatch(ax, bars, _rests_on_illustrative(table, ("rows",)), language):
+        ax.legend(handles=[_illustrative_handle(language)], frameon=False, fontsize=8)
     ax.set_xticks(np.arange(len(table)), _names(table), rotation=20, ha="right")
     ax.set_ylim(0, 4)
     return finish(fig, t("comparison.is_title", language), t("comparison.source_note", language),
@@ -61,12 +86,16 @@ def investment_per_person_chart(table: pd.DataFrame, language: str) -> Figure:
     fig, ax = new_figure(max(6.0, 1.2 * len(table) + 3), 4.2)
     x = np.arange(len(table))
     w = 0.38
-    ax.bar(x - w / 2, _num(table, "investment_per_person_pen"), w, color="#0073b0",
-           label=t("comparison.investment", language))
-    ax.bar(x + w / 2, _num(table, "funding_gap_per_person_pen"), w, color="#c62828",
-           label=t("comparison.funding_gap", language))
+    money = _rests_on_illustrative(table, ("rows", "unit_costs", "envelope"))
+    bars = ax.bar(x - w / 2, _num(table, "investment_per_person_pen"), w, color="#0073b0",
+                  label=t("comparison.investment", language))
+    _hatch(ax, bars, money, language)
+    bars = ax.bar(x + w / 2, _num(table, "funding_gap_per_person_pen"), w, color="#c62828",
+                  label=t("comparison.funding_gap", language))
+    _hatch(ax, bars, money, language)
     ax.set_xticks(x, _names(table), rotation=20, ha="right")
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.legend(frameon=False, fontsize=8)
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=handles + ([_illustrative_handle(language)] if any(money) else []), frameon=False, fontsize=8)
     return finish(fig, t("comparison.invest_title", language), t("comparison.source_note", language),
                   ylabel=t("comparison.axis_per_person", language), ax=ax)

@@ -20,7 +20,8 @@ SHOWN = {
     "water_basic_or_better_pct": "headline.water", "sanitation_basic_or_better_pct": "headline.sanitation",
     "water_safely_managed_pct": "headline.water_safe", "systems": "comparison.systems",
     "mean_sustainability_index": "headline.mean_is", "partial_indices": "headline.partial",
-    "investment_total_pen": "headline.investment", "funding_gap_pen": "headline.funding_gap",
+    "plan_cost_pen": "headline.plan_cost", "investment_total_pen": "headline.investment",
+    "funding_gap_pen": "headline.funding_gap", "atm_total_pen": "col.atm_total_pen",
     "water_target_year": "headline.water_year", "rank_water": "comparison.rank_water",
     "rank_sanitation": "comparison.rank_sanitation", "rank_sustainability": "comparison.rank_sustainability",
     "rank_funding_gap": "comparison.rank_funding_gap",
@@ -66,12 +67,10 @@ class ComparisonContext:
     def show_charts(self, table: pd.DataFrame) -> None:
         from propilas.report import comparison_charts as charts
         from propilas.report.render import show_figure
-        from propilas.core.params import load_defaults
 
-        cut = (load_defaults(Path(self.out_dir).parent / "params") if (Path(self.out_dir).parent / "params").exists()
-               else {}).get("sustainability", {}).get("class_cutoffs", {"A": 3.5, "B": 2.5, "C": 1.5})
+        # each district's mean index is classed with its own cut-offs (comparison_table)
         for fig in (charts.coverage_by_district_chart(table, self.lang),
-                    charts.sustainability_by_district_chart(table, self.lang, cut),
+                    charts.sustainability_by_district_chart(table, self.lang),
                     charts.investment_per_person_chart(table, self.lang)):
             show_figure(fig)
 

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from propilas.core.errors import PropilasError
+from propilas.inputs.tableio import read_run_csv
 
 PARAM_FILES = ("params.json", "params_used.json", "params.yaml", "params_used.yaml")
 PROFILE_NOTEBOOK = "00_profile.ipynb"
@@ -125,7 +126,7 @@ def _read_priorities(run: Path, district: str) -> pd.DataFrame | None:
     p = Path(run) / district / "tables" / "priorities.csv"
     if not p.exists():
         return None
-    df = pd.read_csv(p, dtype={"community_id": str})
+    df = read_run_csv(p, dtype={"community_id": str})  # 'NA' stays a name; CSV-injection quote removed
     if not {"community_id", "rank"} <= set(df.columns):
         return None
     return df

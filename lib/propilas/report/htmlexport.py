@@ -25,7 +25,48 @@ body { max-width: 1100px; margin: 0 auto; }
 .propilas-toc { background: #f5f8fa; border: 1px solid #dde; padding: 0.6em 1.2em; margin: 1em 0; }
 details.provenance { font-size: 0.85em; border-top: 1px solid #ccc; margin-top: 2em; padding-top: 0.5em; }
 .badge-partial { background: #fff3cd; padding: 1px 6px; border-radius: 3px; }
+img.propilas-map { max-width: 100%; height: auto; }
 </style>
+""" + """
+<style>
+/* Printing a report to A4 (issue 13 §6): each stage on a new page, tables fitted to the page width
+   (smaller type, wrapped cells, header repeated), charts within the page, provenance unfolded. */
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@media print {
+  body { max-width: none !important; margin: 0 !important; font-size: 10pt; }
+  .jp-Notebook, .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-InputArea, .jp-OutputArea,
+  .jp-OutputArea-child, .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown {
+    display: block !important; overflow: visible !important; max-width: 100% !important; padding-left: 0 !important;
+    padding-right: 0 !important; box-sizing: border-box !important; width: auto !important; }
+  .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none !important; }
+  .jp-Cell:has(.propilas-stage-break) { break-before: page; page-break-before: always; }
+  .propilas-toc, .propilas-draft { break-inside: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  table, .propilas-table { width: 100% !important; max-width: 100% !important; table-layout: auto !important;
+    font-size: 7.5pt !important; }
+  .propilas-table th, .propilas-table td, .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td {
+    padding: 1px 3px !important; white-space: normal !important; overflow-wrap: anywhere; hyphens: auto; }
+  .propilas-table td.num { white-space: nowrap !important; overflow-wrap: normal; }
+  .propilas-table:has(th:nth-child(10)) { font-size: 6.5pt !important; }
+  .propilas-table th, .propilas-table td.txt { min-width: 4.5em; }  /* words, not letters, per line */
+  .propilas-table:has(th:nth-child(15)) th, .propilas-table:has(th:nth-child(15)) td.txt { min-width: 3.6em; }
+  pre { max-height: none !important; overflow: visible !important; white-space: pre-wrap !important;
+    overflow-wrap: anywhere; font-size: 6.5pt !important; line-height: 1.15 !important; columns: 4; column-gap: 1.5em; }
+  thead { display: table-header-group; }
+  tr, img { break-inside: avoid; page-break-inside: avoid; }
+  img { max-width: 100% !important; max-height: 245mm !important; width: auto; height: auto !important; object-fit: contain; }
+  details > summary { list-style: none; font-weight: bold; }
+  details::details-content { content-visibility: visible !important; display: block !important; }
+  details.provenance { break-before: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+</style>
+<script>
+/* print the folded blocks (provenance, long lists) too */
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (d) { d.setAttribute("open", ""); });
+});
+</script>
 """
 
 
@@ -46,11 +87,40 @@ def _exporter():
 _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.S)
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """Self-contained page: charts embedded, no CDN scripts (reports are read offline too)."""
+_BODY = re.compile(r"<body[^>]*>", re.I)
+DRAFT_CSS = ("<style>.propilas-draft { background: #fff3cd; border: 3px solid #c77700; color: #5d3a00; "
+             "padding: 0.6em 1em; margin: 0.5em auto; max-width: 1100px; font-weight: bold; }</style>")
+
+
+def draft_band(nb: nbformat.NotebookNode) -> str:
+    """The 'BORRADOR — datos provisionales: …' band of a notebook run on draft parameters (the
+    parameters papermill injected; core/drafts.py), as HTML; '' when not a draft."""
+    from propilas.core.drafts import placeholder_labels, placeholders_left
+    from propilas.core.labels import t
+
+    injected = (nb.metadata.get("papermill", {}) or {}).get("parameters", {}) or {}
+    data = injected.get("params_data") or {}
+    if not isinstance(data, dict):
+        return ""
+    left = placeholders_left(data)
+    if not left:
+        return ""
+    lang = injected.get("language") or data.get("language") or "es"
+    lang = lang if lang in ("es", "en") else "es"
+    items = placeholder_labels(left, lang)
+    text = t("draft.band", lang, items="; ".join(items))
+    return f"<div class='propilas-draft' role='alert'>{html.escape(text)}</div>"
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, band: str | None = None) -> str:
+    """Self-contained page: charts embedded, no CDN scripts (reports are read offline too). A draft
+    (see `draft_band`) carries its band at the top of the page."""
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _EXTERNAL_SCRIPT.sub("", body)
-    return body.replace("</head>", CSS + "</head>", 1)
+    band = draft_band(nb) if band is None else band
+    if band:
+        body = _BODY.sub(lambda m: m.group(0) + band, body, count=1)
+    return body.replace("</head>", CSS + (DRAFT_CSS if band else "") + "</head>", 1)
 
 
 def export_html(ipynb: Path, html_path: Path, title: str) -> None:
@@ -66,16 +136,19 @@ def combined_report(parts: list[tuple[str, str, Path]], title: str, html_path: P
         toc.append(f"<li><a href='#{anchor}'>{html.escape(heading)}</a></li>")
     toc.append("</ol></div>")
     merged.cells.append(nbformat.v4.new_markdown_cell("\n".join(toc)))
+    band = ""
     for anchor, heading, path in parts:
         nb = nbformat.read(path, as_version=4)
-        merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id='{anchor}'></a>\n\n---"))
+        band = band or draft_band(nb)
+        # the break marker: print CSS starts each stage on a new page
+        merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id='{anchor}'></a><div class='propilas-stage-break'></div>\n\n---"))
         for i, cell in enumerate(nb.cells):
             if "papermill-error-cell-tag" in cell.metadata.get("tags", []):
                 continue
             c = copy.deepcopy(cell)
             c["id"] = f"{anchor}-{i}"
             merged.cells.append(c)
-    atomic_write_text(notebook_to_html(merged, title), html_path)
+    atomic_write_text(notebook_to_html(merged, title, band=band), html_path)
 
 
 def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

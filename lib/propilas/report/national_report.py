@@ -37,12 +37,14 @@ def rollup(comparison: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     systems_* are counts of systems by class; partial_share_pct = partial indices / systems;
     population_base is the population the districts' communities hold at the base year (for
     SIASAR-only districts: the population their systems serve); water_basic_or_better_pct is
-    population-weighted: Σ people on a basic-or-better rung / Σ population_base × 100.
+    population-weighted over the communities whose water access is computed only: Σ people on a
+    basic-or-better rung / Σ water_known_population × 100 — empty (not computed) when no
+    community of the group has a known population, never 100 % by construction.
     `districts` counts every district of the group, `failed` those that could not be planned.
     """
     df = comparison.copy()
-    for c in ["systems", "partial_indices", "population_base", "water_basic_or_better_population"] + \
-             [f"systems_{k}" for k in CLASS_KEYS]:
+    for c in ["systems", "partial_indices", "population_base", "water_basic_or_better_population",
+              "water_known_population"] + [f"systems_{k}" for k in CLASS_KEYS]:
         df[c] = pd.to_numeric(df[c], errors="coerce") if c in df.columns else np.nan
     df["_ok"] = (df["status"] == OK).astype(int) if "status" in df.columns else 1
     df["_failed"] = 1 - df["_ok"]
@@ -50,29 +52,46 @@ def rollup(comparison: pd.DataFrame, by: list[str]) -> pd.DataFrame:
            "systems": ("systems", "sum"),
            **{f"systems_{k}": (f"systems_{k}", "sum") for k in CLASS_KEYS},
            "partial_indices": ("partial_indices", "sum"), "population_base": ("population_base", "sum"),
-           "_served": ("water_basic_or_better_population", "sum")}
+           "_served": ("water_basic_or_better_population", "sum"),
+           "_known": ("water_known_population", lambda x: x.sum(min_count=1))}
     g = df.groupby(by, dropna=False, sort=True).agg(**agg).reset_index()
     total = {k: ("sum" if k not in by else None) for k in g.columns}
     tot = {c: g[c].sum() for c, how in total.items() if how}
     g["partial_share_pct"] = _pct(g["partial_indices"], g["systems"])
-    g["water_basic_or_better_pct"] = _pct(g["_served"], g["population_base"])
+    g["water_basic_or_better_pct"] = _pct(g["_served"], g["_known"])
     tot_row = {c: (tot.get(c) if c not in by else "") for c in g.columns}
     tot_row[by[0]] = "TOTAL"
     tot_row["partial_share_pct"] = _pct(pd.Series([tot["partial_indices"]]), pd.Series([tot["systems"]])).iloc[0]
     tot_row["water_basic_or_better_pct"] = _pct(pd.Series([tot["_served"]]),
-                                                pd.Series([tot["population_base"]])).iloc[0]
+                                                pd.Series([g["_known"].sum(min_count=1)])).iloc[0]
     g = pd.concat([g, pd.DataFrame([tot_row])], ignore_index=True)
     ints = ["districts", "completed", "failed", "systems", "partial_indices", "population_base"] + \
            [f"systems_{k}" for k in CLASS_KEYS]
     for c in ints:
         g[c] = pd.to_numeric(g[c]).round().astype("Int64")
-    return g.drop(columns=["_served"])
+    return g.drop(columns=["_served", "_known"])
 
 
 def _pct(num: pd.Series, den: pd.Series) -> pd.Series:
     num = pd.to_numeric(num, errors="coerce").astype(float)
     den = pd.to_numeric(den, errors="coerce").astype(float)
     return (100.0 * num / den.where(den > 0)).round(1)
+
+
+def data_availability(comparison: pd.DataFrame) -> pd.DataFrame:
+    """How many districts have which data: key (national.data.*) and districts."""
+    df = comparison
+    ok = df[df["status"] == OK] if "status" in df.columns else df
+    num = lambda c: pd.to_numeric(ok[c], errors="coerce") if c in ok.columns else pd.Series(np.nan, index=ok.index)  # noqa: E731
+    water = num("water_basic_or_better_pct").notna()
+    partial, systems = num("partial_indices"), num("systems")
+    draft = ok["draft"].map(lambda v: str(v).lower() in ("true", "1")) if "draft" in ok.columns else pd.Series(False, index=ok.index)
+    rows = [("planned", len(ok)), ("refused", len(df) - len(ok)), ("water", int(water.sum())),
+            ("water_not", int((~water).sum())), ("sanitation", int(num("sanitation_basic_or_better_pct").notna().sum())),
+            ("index", int(num("mean_sustainability_index").notna().sum())),
+            ("full_index", int(((systems - partial) > 0).sum())),
+            ("imputed", int((num("households_imputed") > 0).sum())), ("draft", int(draft.sum()))]
+    return pd.DataFrame(rows, columns=["data", "districts"])
 
 
 def failures_table(per_district: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
@@ -183,6 +202,8 @@ def write_national_report(out_dir: Path | str, comparison: pd.DataFrame,
 
     done = comparison[comparison["status"] == OK] if "status" in comparison.columns else comparison
     dept = rollup(comparison, ["department"])
+    avail = data_availability(comparison)
+    avail["data"] = [_t(f"national.data.{k}", L) for k in avail["data"]]
     prov = rollup(comparison, ["department", "province"])
     try:
         cutoffs = load_defaults(project_root() / "params")["sustainability"]["class_cutoffs"]
@@ -220,6 +241,9 @@ def write_national_report(out_dir: Path | str, comparison: pd.DataFrame,
         f"<p>{e(_t('national.intro', L, total=n_all, ok=n_ok, failed=n_fail))} {timing}</p>",
         f"<div class='warn'><p><strong>{e(_t('national.partial_title', L))}</strong></p>"
         f"<p>{e(_t('national.partial_note', L))}</p></div>",
+        f"<h2>{e(_t('national.data_title', L))}</h2>",
+        f"<p>{e(_t('national.data_note', L))}</p>",
+        _table(avail, {"data": "national.col.data", "districts": "national.col.districts"}, L, decimals=0),
         f"<h2>{e(_t('national.dept_title', L))}</h2>",
         f"<p>{e(_t('national.rollup_note', L))}</p>",
         _table(dept, {"department": "national.col.department", **_ROLLUP_COLUMNS}, L),
@@ -235,6 +259,9 @@ def write_national_report(out_dir: Path | str, comparison: pd.DataFrame,
         f"<p>{e(_t('national.need_note', L))}</p>",
         _table(need, need_cols, L, decimals=2),
     ]
+    from propilas.report.national_map import need_map_html  # choropleth of need on real boundaries
+
+    body += [need_map_html(comparison, L)]
     body += [f"<img alt='{e(_t('national.chart_alt', L))}' src='{_png(fig)}'>" for fig in charts[1:]]
     body += [f"<h2>{e(_t('national.fail_title', L, n=n_fail))}</h2>"]
     if n_fail:

@@ -23,9 +23,22 @@ def show_figure(fig) -> None:
 
     if fig is None:
         return
+    from propilas.stages.charts.common import plain_text
+
+    plain_text(fig)  # names are plain text: a '$…$' name is never mathtext (stages/charts/common.py)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
+    alt = getattr(fig, "propilas_alt", None)  # maps describe themselves (stages/charts/maps.py)
+    if alt:
+        import base64
+        import html as _html
+
+        from IPython.display import HTML
+
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        display(HTML(f'<img class="propilas-map" alt="{_html.escape(alt)}" src="data:image/png;base64,{data}">'))
+        return
     display(Image(data=buf.getvalue(), format="png"))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import multiprocessing as mp
 import os
 import queue
@@ -14,7 +13,10 @@ from typing import Any
 
 from propilas.core.paths import district_dir, output_path
 from propilas.core.registry import COMPARISON, STAGES
-from propilas.run.runner import CACHED, FAILED, NOT_RUN, OK, RunConfig, StageResult, completed, run_district
+from propilas.core.errors import PropilasError
+from propilas.run.lock import output_lock
+from propilas.run.runner import (CACHED, DERIVED, FAILED, NOT_RUN, OK, RunConfig, StageResult, completed,
+                                  run_district)
 
 
 def _progress(total: int, enabled: bool):
@@ -127,12 +129,34 @@ def _run_dask(districts: list[str], cfg: RunConfig, address: str, show: bool) ->
 
 
 def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler: str | None = None,
-              show_progress: bool = True) -> dict[str, Any]:
-    """Run everything; returns the manifest (also written to out_dir/manifest.json)."""
+              show_progress: bool = True, wait: float = 0) -> dict[str, Any]:
+    """Run everything; returns the manifest (also written to out_dir/manifest.json).
+
+    One run at a time per output folder (a lock; a second run waits `wait` seconds, then is
+    refused naming the holder). One district's failure, at any step, is that district's alone;
+    the manifest's exit_code is the process's exit code.
+    """
+    from propilas.core.paths import check_out_dir
+
+    check_out_dir(cfg.out_dir, cfg.root, (cfg.notebooks_dir, cfg.params_dir, cfg.data_dir))
+    with output_lock(cfg, wait):
+        try:
+            return _run_batch(districts, cfg, workers, scheduler, show_progress)
+        except OSError as exc:  # the output folder itself cannot be written (full disk, read-only)
+            from propilas.run.runner import os_reason
+
+            raise PropilasError(os_reason(exc, str(cfg.out_dir))) from None
+
+
+def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: str | None,
+               show_progress: bool) -> dict[str, Any]:
+    from propilas.inputs.tableio import atomic_write_json
+    from propilas.report.index import write_index, write_index_in_progress
     from propilas.run.kernel import ensure_kernel
 
     started = _dt.datetime.now(_dt.timezone.utc)
-    cfg.out_dir.mkdir(parents=True, exist_ok=True)
+    # until this run ends, the index says a run is in progress and links nothing it may replace
+    write_index_in_progress(cfg.out_dir, cfg.run_id, started.isoformat(timespec="seconds"))
     if scheduler is None:
         ensure_kernel(cfg.kernel or "propilas")
     t0 = time.perf_counter()
@@ -141,18 +165,54 @@ def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler:
     else:
         results = _run_local(districts, cfg, workers, show_progress)
     results = {d: results[d] for d in districts}
-    done = [d for d in districts if completed(results[d])]
-    comparison = run_comparison(cfg, done, results)
+    # Whatever a stage re-run made stale was removed with it (runner.clear_district_reports); the
+    # combined report and plan are rebuilt before the comparison, the workbook (it cites this run's
+    # manifest) after it.
     for d in districts:
-        write_district_report(cfg, d, results[d])
-    manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
-    from propilas.report.index import write_index
-    from propilas.inputs.tableio import atomic_write_json
+        finish_district(cfg, d, results[d], ("report", "plan"))
+    done = [d for d in districts if completed(results[d])]
+    try:
+        comparison = run_comparison(cfg, done, results)
+    except Exception as exc:  # noqa: BLE001
+        from propilas.run.kernel import _failure_reason
 
+        comparison = StageResult("*", COMPARISON.name, FAILED, 0.0, _failure_reason(exc))
+    manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
     atomic_write_json(manifest, cfg.out_dir / "manifest.json")
-    export_workbooks(cfg, districts, results)
-    write_index(cfg.out_dir, manifest)
+    if not all([finish_district(cfg, d, results[d], ("workbook",)) for d in districts]):
+        manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
+        atomic_write_json(manifest, cfg.out_dir / "manifest.json")
+    try:
+        write_index(cfg.out_dir, manifest)
+    except Exception as exc:  # noqa: BLE001 - the manifest must not say 0 when the run did not finish
+        manifest["exit_code"] = 1
+        manifest["error"] = f"index.html could not be written: {type(exc).__name__}: {exc}"
+        atomic_write_json(manifest, cfg.out_dir / "manifest.json")
     return manifest
+
+
+def finish_district(cfg: RunConfig, district: str, results: list[StageResult],
+                    steps: tuple[str, ...] = ("report", "plan", "workbook")) -> bool:
+    """report.html, plan.docx, tables.xlsx (the `steps` asked for); a failure here fails this
+    district alone, recorded in its results with the reason. False when a step failed."""
+    from propilas.run.kernel import _failure_reason
+
+    builders = {"report": write_district_report, "workbook": export_workbook, "plan": write_plan_document}
+    for step in steps:
+        build = builders[step]
+        try:
+            build(cfg, district, results)
+        except Exception as exc:  # noqa: BLE001
+            from propilas.run.runner import clear_district_reports
+
+            reason = f"{DERIVED[step]} could not be written: {_failure_reason(exc)}"
+            results.append(StageResult(district, step, FAILED, 0.0, reason))
+            try:
+                clear_district_reports(cfg, district)
+            except OSError:
+                pass
+            return False
+    return True
 
 
 def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[StageResult]]) -> StageResult:
@@ -193,43 +253,95 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
 
 
-def unchanged(results: list[StageResult]) -> bool:
-    """Every stage served from the cache: the district's derived files need no rebuilding."""
-    return len(results) == len(STAGES) and all(r.status == CACHED for r in results)
+def _derived_fresh(cfg: RunConfig, district: str, record: str, key: str) -> bool:
+    from propilas.run import cache
+
+    path = district_dir(cfg.out_dir, district) / DERIVED[record]
+    return not cfg.force and path.exists() and cache.is_fresh(district_dir(cfg.out_dir, district), record, key)
+
+
+def export_workbook(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
+    """tables.xlsx of a completed district (consultants work in Excel); removed for a failed one.
+    Cached by the tables it is built from, so an old workbook is never presented as current."""
+    from propilas.core.params import load_params
+    from propilas.core.paths import stage_outputs
+    from propilas.report.excel_export import export_tables_xlsx
+    from propilas.run import cache
+
+    d = district_dir(cfg.out_dir, district)
+    path = d / DERIVED["workbook"]
+    if not completed(results):
+        cache.invalidate(d, "workbook")
+        path.unlink(missing_ok=True)
+        return
+    lang = cfg.language or load_params(district, cfg.params_dir).language
+    inputs = [p for st in STAGES for p in stage_outputs(cfg.out_dir, district, st)]
+    key = cache.stage_key(None, {"derived": "tables.xlsx", "language": lang}, inputs)
+    if _derived_fresh(cfg, district, "workbook", key):
+        return
+    cache.invalidate(d, "workbook")
+    export_tables_xlsx(cfg.out_dir, district, lang)
+    cache.save_record(d, "workbook", key, [path], {"run_id": cfg.run_id})
+
+
+def write_plan_document(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
+    """plan.docx of a completed district (the plan the council approves, report/plan_document.py);
+    removed for a failed one. Cached by the tables, parameters and boundaries it is built from."""
+    from propilas.core.params import load_params
+    from propilas.core.paths import stage_outputs
+    from propilas.inputs.boundaries import DISTRICTS, boundaries_dir
+    from propilas.report.plan_document import build_plan_document
+    from propilas.run import cache
+
+    d = district_dir(cfg.out_dir, district)
+    path = d / DERIVED["plan"]
+    if not completed(results):
+        cache.invalidate(d, "plan")
+        path.unlink(missing_ok=True)
+        return
+    lang = cfg.language or load_params(district, cfg.params_dir).language
+    inputs = [p for st in STAGES for p in stage_outputs(cfg.out_dir, district, st)]
+    inputs += [cfg.params_dir / f"{district}.yaml", cfg.params_dir / "defaults.yaml",
+               boundaries_dir(cfg.data_dir) / DISTRICTS]
+    key = cache.stage_key(None, {"derived": "plan.docx", "language": lang}, inputs)
+    if _derived_fresh(cfg, district, "plan", key):
+        return
+    cache.invalidate(d, "plan")
+    build_plan_document(cfg.out_dir, district, cfg.params_dir, cfg.data_dir, path=path, language=lang,
+                        run_id=cfg.run_id)
+    cache.save_record(d, "plan", key, [path], {"run_id": cfg.run_id})
 
 
 def export_workbooks(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]]) -> None:
-    """tables.xlsx per completed district (consultants work in Excel); removed for a failed one."""
-    from propilas.report.excel_export import export_tables_xlsx
-    from propilas.core.params import load_params
-
     for d in districts:
-        path = district_dir(cfg.out_dir, d) / "tables.xlsx"
-        if unchanged(results[d]) and path.exists():
-            continue
-        if completed(results[d]):
-            export_tables_xlsx(cfg.out_dir, d, cfg.language or load_params(d, cfg.params_dir).language)
-        else:
-            path.unlink(missing_ok=True)
+        export_workbook(cfg, d, results[d])
 
 
 def write_district_report(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
-    """report.html: all stages in one code-free document with a contents list (only when all completed)."""
-    from propilas.report.htmlexport import combined_report
+    """report.html: all stages in one code-free document with a contents list (only when all completed).
+    Cached by the stage notebooks it is built from, so an old report is never presented as current."""
     from propilas.core.labels import t
     from propilas.core.params import load_params
+    from propilas.report.htmlexport import combined_report
+    from propilas.run import cache
 
     d = district_dir(cfg.out_dir, district)
-    report = d / "report.html"
-    if unchanged(results) and report.exists():
-        return  # built from exactly these notebooks by an earlier run
+    report = d / DERIVED["report"]
     if not completed(results):
+        cache.invalidate(d, "report")
         report.unlink(missing_ok=True)
         return
     p = load_params(district, cfg.params_dir)
     lang = cfg.language or p.language
     parts = [(f"stage-{s.id}", f"{s.id}. {s.title(lang)}", d / s.notebook) for s in STAGES]
-    combined_report(parts, f"{p.name} — {t('report.title', lang)}", report, t("report.contents", lang))
+    title = f"{p.name} — {t('report.title', lang)}"
+    key = cache.stage_key(None, {"derived": "report.html", "title": title, "language": lang},
+                          [nb for _, _, nb in parts])
+    if _derived_fresh(cfg, district, "report", key):
+        return  # built from exactly these notebooks by an earlier run
+    cache.invalidate(d, "report")
+    combined_report(parts, title, report, t("report.contents", lang))
+    cache.save_record(d, "report", key, [report], {"run_id": cfg.run_id})
 
 
 def build_manifest(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]],

@@ -17,7 +17,7 @@ from typing import Any
 from propilas.core.provenance import sha256_file
 from propilas.inputs.tableio import atomic_write_json
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -31,14 +31,17 @@ def library_hash() -> str:
     return h.hexdigest()
 
 
-def stage_key(notebook: Path, params: dict[str, Any], input_files: list[Path], extra: dict[str, Any] | None = None) -> str:
+def stage_key(notebook: Path | None, params: dict[str, Any], input_files: list[Path],
+              extra: dict[str, Any] | None = None) -> str:
+    """`notebook` None: a file built from other outputs (report.html, tables.xlsx)."""
     h = hashlib.sha256()
     h.update(f"v{CACHE_VERSION}".encode())
-    h.update(sha256_file(notebook).encode())
+    h.update(sha256_file(notebook).encode() if notebook is not None else b"<derived>")
     h.update(library_hash().encode())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for p in sorted(set(input_files), key=str):
-        h.update(str(p.name).encode())
+        # the last three parts: a round file moved from rounds/2018 to rounds/2019 changes the key
+        h.update("/".join(Path(p).parts[-3:]).encode())
         h.update(sha256_file(p).encode() if p.exists() else b"<missing>")
     if extra:
         h.update(json.dumps(extra, sort_keys=True, default=str).encode())

@@ -9,7 +9,6 @@ come from hand-typed spreadsheets.
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import importlib
 import json
 import os
@@ -19,6 +18,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from propilas.core import labels
+from propilas.core.markup import literal
 from propilas.core.errors import StageError
 from propilas.core.paths import output_path
 from propilas.inputs.stage_tables import read_output
@@ -80,11 +80,13 @@ class StageContext:
             self.input_files += found.files
             out["validation"] = found.report()
             out.update(found.tables)
+            out["data_quality"] = found.data_quality  # issue 11: importer's record (None when absent)
         if "rounds" in self.stage.data_inputs:
             out["rounds"] = self._rounds()
         for name in self.stage.table_inputs:
             out[name] = read_output(self.out_dir, self.district, name)
             self.input_files.append(output_path(self.out_dir, self.district, name))
+        self._rows = {k: out.get(k) for k in ("communities", "water_systems")}  # for `illustrative`
         return out
 
     def _rounds(self) -> dict[int, dict[str, pd.DataFrame]]:
@@ -124,26 +126,54 @@ class StageContext:
     def t(self, key: str, **fmt: Any) -> str:
         return labels.t(key, self.lang, **fmt)
 
-    def narrate(self, key: str, **fmt: Any) -> None:
-        """Show a paragraph of the report in its language; values are HTML-escaped."""
+    @property
+    def illustrative(self):
+        """Which inputs of the district are illustrative (method/sources.py), from the parameters and
+        the rows `inputs()` loaded; every chart, table and sentence of the page is marked with it."""
+        from propilas.method.sources import illustrative_inputs
+
+        rows = getattr(self, "_rows", {})
+        return illustrative_inputs(self.params, rows.get("communities"), rows.get("water_systems"))
+
+    def mark(self, text: str, uses: tuple[str, ...]) -> str:
+        """`text` with '(con presupuesto ilustrativo …)' when what it rests on (`uses`) is illustrative."""
+        return self.illustrative.mark(text, self.lang, uses)
+
+    def narrate(self, key: str, reasons: Mapping[str, str] | None = None, **fmt: Any) -> None:
+        """Show a paragraph of the report in its language; values are HTML-escaped. An unknown value
+        reads "sin dato (<reason>)" (`reasons`: field → catalogue key of the reason, see labels.t),
+        and a sentence resting on illustrative inputs (method/sources.py SENTENCE_RESTS_ON) says so."""
         from IPython.display import Markdown, display
 
-        safe = {k: html.escape(str(v)) if isinstance(v, str) else v for k, v in fmt.items()}
-        display(Markdown(labels.t(key, self.lang, **safe)))
+        from propilas.method.sources import SENTENCE_RESTS_ON
+
+        safe = {k: literal(v) if isinstance(v, str) else v for k, v in fmt.items()}
+        text = labels.t(key, self.lang, reasons=reasons, **safe)
+        if key in SENTENCE_RESTS_ON:
+            text = self.mark(text, SENTENCE_RESTS_ON[key])
+        display(Markdown(text))
 
     def heading(self, key: str, level: int = 2, **fmt: Any) -> None:
         from IPython.display import Markdown, display
 
-        safe = {k: html.escape(str(v)) for k, v in fmt.items()}
+        safe = {k: literal(v) if isinstance(v, str) else v for k, v in fmt.items()}
         display(Markdown("#" * level + " " + labels.t(key, self.lang, **safe)))
 
     def show_table(self, df: pd.DataFrame, columns: Mapping[str, str] | None = None,
                    codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
-                   percent: list[str] | None = None) -> None:
-        """A table for people: code columns turned into labels, headers translated, numbers rounded."""
-        from IPython.display import HTML, display
+                   percent: list[str] | None = None, rests_on: tuple[str, ...] | None = None) -> None:
+        """A table for people: code columns turned into labels, headers translated, numbers rounded;
+        illustrative rows get a column 'Fila ilustrativa', and a footnote names the illustrative inputs
+        its values rest on (`rests_on`, or read from its money columns: method/sources.mark_table)."""
+        from IPython.display import HTML, Markdown, display
 
+        from propilas.method.sources import mark_table
+
+        df, columns, note = mark_table(df, columns, self.illustrative, self.lang, rests_on)
+        max_rows = min(max_rows, self.params.report.max_rows_per_table)  # large districts (issue 12b)
         display(HTML(table_html(df, self.lang, columns, codes, decimals, max_rows, percent)))
+        if note:
+            display(Markdown(note))
 
     def show_figure(self, fig) -> None:
         show_figure(fig)
@@ -154,6 +184,15 @@ class StageContext:
 
         return chart_source(self.params.name, self.lang, communities, systems)
 
+    def boundary(self):
+        """The district's outline and neighbours (data/peru-boundaries/, by `ubigeo`), or None."""
+        from propilas.inputs.boundaries import district_boundary
+
+        found = district_boundary(self.params.ubigeo, self.data_dir)
+        if found is not None:
+            self.input_files.append(found.file)
+        return found
+
     @property
     def criteria(self) -> tuple[str, ...]:
         from propilas.core.params import CRITERIA
@@ -162,7 +201,8 @@ class StageContext:
 
     @staticmethod
     def escape(text: str) -> str:
-        return html.escape(str(text))
+        """Input text for a Markdown narration: shown literally (no HTML, no Markdown link/image)."""
+        return literal(text)
 
     @staticmethod
     def with_names(df: pd.DataFrame, communities: pd.DataFrame | None) -> pd.DataFrame:
@@ -191,7 +231,8 @@ class StageContext:
         names = dict(zip(communities["community_id"], communities["name"])) if communities is not None else {}
         rows = headline_rows(summary, self.params, names)
         self.show_table(pd.DataFrame(rows, columns=["metric", "value"]),
-                        columns={"metric": "col.metric", "value": "col.value"})
+                        columns={"metric": "col.metric", "value": "col.value"},
+                        rests_on=("rows", "census", "unit_costs", "envelope"))  # footnote: what is illustrative
 
     def narrate_text(self, text: str) -> None:
         """Show already-composed report text (from the catalogue); nothing shown when empty."""

@@ -73,20 +73,40 @@ class SharedKernel:
 
 def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: str, timeout: int,
                      cwd: Path, shared: "SharedKernel | None" = None) -> None:
-    """papermill into a temporary file, renamed into place even when a cell fails (error kept visible)."""
+    """papermill into a temporary file, renamed into place when it holds a whole notebook (also when a
+    cell failed: the error stays visible); after a write error (full disk) or a truncated save the
+    temporary file is deleted, never renamed, and the runner writes a notebook saying why."""
     import papermill as pm
 
     tmp = dest.with_name(f".{dest.stem}.{os.getpid()}.tmp.ipynb")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    write_failed = False
     try:
         pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name=kernel, cwd=str(cwd),
                             execution_timeout=timeout, progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False,
                             **({"km": shared.km} if shared is not None else
                                {"kernel_manager_class": _ipc_kernel_manager()}))
+    except OSError:
+        write_failed = True
+        raise
     finally:
         if tmp.exists():
-            os.replace(tmp, dest)
+            if not write_failed and _whole_notebook(tmp):
+                os.replace(tmp, dest)
+            else:
+                tmp.unlink(missing_ok=True)
+
+
+def _whole_notebook(path: Path) -> bool:
+    """The file parses as a notebook (a save cut short by a full disk or a kill does not)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return isinstance(json.load(fh).get("cells"), list)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _failure_reason(exc: BaseException) -> str:
@@ -104,6 +124,9 @@ def _failure_reason(exc: BaseException) -> str:
         return f"cell timed out{secs} (limit: run.cell_timeout_s in params); the notebook shows the cell"
     if name == "DeadKernelError":
         return f"kernel died: {exc}"[:500]
+    if isinstance(exc, OSError):  # a write failed: full disk, read-only folder
+        return (f"cannot write {exc.filename or 'a file of the stage'}: {exc.strerror or exc}; free space on the "
+                "disk or make the output folder writable, or choose another --out")[:500]
     return f"{name}: {exc}"[:500]
 
 

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from propilas.core.params import DistrictParams
 from propilas.core.registry import STAGES
+from propilas.method.money import money_figures
 from propilas.run.lessons_common import (
     chart_source,
     displayer,
@@ -69,7 +70,8 @@ class PlanResult:
 
     def summary(self) -> pd.DataFrame:
         """One row per service: target %, year met (NaN = not by the horizon), coverage at the
-        horizon and funding gap; plus funded/unfunded item counts and money."""
+        horizon and funding gap; plus funded/unfunded item counts and money (`money.money_figures`:
+        works only, the ATM apart, as stage 5 and stage 8 state them)."""
         ty = self.target_years
         plan = self.investment_plan
         items = plan[plan["intervention"] != "atm"].drop_duplicates("item_id")
@@ -78,8 +80,8 @@ class PlanResult:
         out["items_funded"] = [int((funded["service"] == s).sum()) for s in out["service"]]
         out["items_unfunded"] = [int(((items["status"] == "unfunded") & (items["service"] == s)).sum())
                                  for s in out["service"]]
-        out["invested_pen"] = [float(plan[(plan["status"] == "funded") & (plan["service"] == s)]["cost_pen"].sum())
-                               for s in out["service"]]
+        money = money_figures(plan)  # the plan's one definition: funded works, ATM excluded
+        out["invested_pen"] = [money.get(f"{s}_investment_total_pen") for s in out["service"]]
         return out
 
 

@@ -19,10 +19,13 @@ The comparison page and CSV are written by `report/national_report.py`; the comm
 `propilas national` is `cli/national.py`.
 
 What the national figures are NOT: SIASAR surveys water systems, not communities or sanitation.
-Each community's population is the population its systems serve (so water "basic or better" is
-high by construction), sanitation is not computed, the census is a placeholder (zero growth) and
-every sustainability index is partial (state of the system only: management and O&M are not in
-SIASAR). The report says so on its first screen.
+Each community's population is the population its systems serve, so water access is NOT computed
+(null, left out of rankings: never 100 % by construction), sanitation is not computed, the census
+is a placeholder (zero growth: every district is a draft) and every sustainability index is partial
+(state of the system only: management and O&M are not in SIASAR). Published rows with more
+households than persons are kept, their households imputed (district median persons/household),
+so only districts with no plannable community are refused. The report says so on its first screen
+and counts how many districts have which data.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from propilas.core.errors import PropilasError, StageError
 from propilas.core.params import DistrictParams
 from propilas.core.registry import STAGES
 from propilas.method.comparison import CLASS_KEYS, RANKS, comparison_table
+from propilas.method.money import SERVICES
 from propilas.report.national_report import (FAILED, FAILURE_INPUTS, FAILURE_NO_INVENTORY, FAILURE_PARAMS,
                                              NEED_RANK, OK)
 
@@ -58,7 +62,8 @@ def _empty_validation() -> pd.DataFrame:
 
 def compute_district(communities: pd.DataFrame, water_systems: pd.DataFrame, params: DistrictParams, *,
                      rounds: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
-                     validation: pd.DataFrame | None = None) -> dict[str, Any]:
+                     validation: pd.DataFrame | None = None,
+                     data_quality: pd.DataFrame | None = None) -> dict[str, Any]:
     """Every stage's `compute` in registry order; returns every table (and summary.json) by name.
 
     Stage 00 gets the canonical input tables and the validation report (empty when the inputs
@@ -71,7 +76,8 @@ def compute_district(communities: pd.DataFrame, water_systems: pd.DataFrame, par
         module = importlib.import_module(f"propilas.stages.{st.slug}")
         if st.id == STAGES[0].id:
             inputs: dict[str, Any] = {"communities": communities, "water_systems": water_systems,
-                                      "validation": _empty_validation() if validation is None else validation}
+                                      "validation": _empty_validation() if validation is None else validation,
+                                      "data_quality": data_quality}
         else:
             inputs = {name: tables[name] for name in st.table_inputs}
         if "rounds" in st.data_inputs:
@@ -86,6 +92,17 @@ def compute_district(communities: pd.DataFrame, water_systems: pd.DataFrame, par
             raise StageError(f"stage {st.name}: did not produce {missing}")
         tables.update({w: results[w] for w in st.writes})
     return tables
+
+
+def water_known_population(water_ladder: pd.DataFrame) -> float:
+    """Population of the communities whose water access is computed (the denominator of the
+    district's %): SIASAR communities whose population is only the people served are left out;
+    NaN when none is computed."""
+    from propilas.method.ladders import computed_communities
+
+    ok = water_ladder[water_ladder["community_id"].isin(computed_communities(water_ladder, "water"))]
+    pop = ok.drop_duplicates("community_id")["community_population"].astype(float)
+    return float(pop.sum()) if len(pop) else float("nan")
 
 
 def water_basic_or_better_population(ladder_district: pd.DataFrame) -> float:
@@ -133,6 +150,7 @@ class _State:
     defaults: dict[str, Any]
     language: str
     validate: bool = True
+    pph_median: float | None = None  # national persons/household of valid rows (imputation fallback)
 
 
 _STATE: _State | None = None
@@ -156,7 +174,10 @@ def _load_state(root: Path, files: tuple[str, ...] | None, language: str) -> _St
         unique.append(i if seen[i] == 1 else f"{i[:60]}_{seen[i]}")
     divs = divs.assign(district_id=unique)
     groups = {str(k): g for k, g in df.groupby("division", sort=False)}
-    _STATE = _State(key, divs, groups, load_defaults(root / "params"), language)
+    from propilas.inputs.siasar_canonical import national_pph_median
+
+    _STATE = _State(key, divs, groups, load_defaults(root / "params"), language,
+                    pph_median=national_pph_median(df))
     return _STATE
 
 
@@ -171,7 +192,8 @@ def national_divisions(root: Path | None = None, files: Iterable[Path] | None = 
 
 
 def district_from_siasar(division_row: Mapping[str, Any], division_rows: pd.DataFrame, defaults: dict[str, Any],
-                         language: str = "es") -> tuple[pd.DataFrame, pd.DataFrame, DistrictParams]:
+                         language: str = "es", pph_fallback: float | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, DistrictParams]:
     """(communities, water_systems, params) of one SIASAR district, as `propilas new --from-siasar`
     would write them (same inventory function, same parameter text), without files."""
     from propilas.core.params import params_from_dict
@@ -179,7 +201,7 @@ def district_from_siasar(division_row: Mapping[str, Any], division_rows: pd.Data
     from propilas.inputs.siasar_canonical import district_inventory
 
     division = str(division_row["division"])
-    comm, ws = district_inventory(division_rows, division)
+    comm, ws = district_inventory(division_rows, division, pph_fallback=pph_fallback)
     if comm.empty:
         raise _NoInventory(f"SIASAR gives no community with population and households for its "
                            f"{int(division_row['systems'])} system(s)")
@@ -207,6 +229,9 @@ class _InputErrors(PropilasError):
 def _summary_row(summary: Mapping[str, Any], tables: Mapping[str, Any]) -> dict[str, Any]:
     row = dict(summary)
     row["water_basic_or_better_population"] = water_basic_or_better_population(tables["ladder_district"])
+    row["water_known_population"] = water_known_population(tables["water_ladder"])
+    dq = tables.get("data_quality")
+    row["households_imputed"] = int((dq["action"] == "households_imputed").sum()) if dq is not None and len(dq) else 0
     return row
 
 
@@ -222,7 +247,8 @@ def _run_division(i: int) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # 860 districts × pandas notices would bury the progress line
-            comm, ws, params = district_from_siasar(drow, st.groups[ident["division"]], st.defaults, st.language)
+            comm, ws, params = district_from_siasar(drow, st.groups[ident["division"]], st.defaults, st.language,
+                                                    pph_fallback=st.pph_median)
             validation = None
             if st.validate:
                 from propilas.inputs.tableio import problems_frame
@@ -233,7 +259,8 @@ def _run_division(i: int) -> dict[str, Any]:
                     raise _InputErrors(f"{len(errors)} input error(s) as `propilas validate` reports them; "
                                        f"first: {errors[0]}")
                 validation = problems_frame(problems)
-            tables = compute_district(comm, ws, params, validation=validation)
+            tables = compute_district(comm, ws, params, validation=validation,
+                                      data_quality=comm.attrs.get("data_quality"))
         row = _summary_row(tables["summary.json"], tables)
         del tables
         row.update(ident, status=OK, reason="", failure_kind="")
@@ -323,6 +350,7 @@ def national_tables(divisions: list[str] | None = None, language: str = "es", wo
 _WHOLE = ("population_base", "population_horizon", "systems", "partial_indices", "communities", "base_year",
           "horizon_year", "water_target_year", "sanitation_target_year", "unfunded_items", "project_sheets",
           "sheet_years", "siasar_systems", "jass_to_recognise", "water_gap_people", "sanitation_gap_people",
+          "unpriced_items", "atm_unfunded_years", *(f"{s}_unpriced_items" for s in SERVICES),
           *(f"systems_{k}" for k in CLASS_KEYS))
 
 
@@ -345,7 +373,10 @@ def need_ranking(comparison: pd.DataFrame) -> pd.DataFrame:
     """Add `need_score` (mean of the need ranks a district has, see comparison.RANKS: rank 1 = most
     need) and `need_rank` (1 = most in need; ties share the best rank). A rank that is the same
     for every district (e.g. water basic-or-better, 100 % by construction in SIASAR-only data)
-    does not change the order; a district with no rank at all has no need rank."""
+    does not change the order; a district with no rank at all has no need rank. A figure that is
+    not computed (e.g. water access of SIASAR-only districts, whose populations are the people
+    served) has no rank, so need is ranked on what is known: sustainability (state, and
+    management and O&M where surveyed) and the known gaps (funding gap per person)."""
     out = comparison.copy()
     if out.empty:
         out["need_score"] = pd.Series(dtype=float)

@@ -9,7 +9,9 @@ is non-zero.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import logging
+import os
 import shutil
 import time
 import traceback
@@ -20,6 +22,7 @@ from typing import Any, Callable
 
 from propilas.run import cache
 from propilas.core.errors import PropilasError
+from propilas.core.safetext import quote
 from propilas.core.paths import district_dir, output_path, stage_outputs
 from propilas.core.registry import COMPARISON, STAGES, Stage
 from propilas.run.kernel import _KernelPool, _failure_reason, _write_failed_notebook, execute_notebook
@@ -79,7 +82,12 @@ def _quiet_logs() -> None:
 def data_files(cfg: RunConfig, district: str, stage: Stage) -> list[Path]:
     folder = cfg.data_dir / district
     out: list[Path] = []
-    for table in stage.data_inputs:
+    tables = list(stage.data_inputs)
+    if "communities" in tables and "rounds" not in tables:
+        tables.append("rounds")  # stage 00 validates the round folders too: their warnings are in its profile
+    if "communities" in tables:
+        tables.append("data_quality")  # the importer's record, shown by stage 00 (issue 11)
+    for table in tables:
         if table == "rounds":
             rounds = folder / "rounds"
             if rounds.is_dir():
@@ -111,6 +119,42 @@ def clear_stage(cfg: RunConfig, district: str, stage: Stage, keep_notebook: bool
             p.unlink()
         except FileNotFoundError:
             pass
+    clear_district_reports(cfg, district)
+
+
+# report.html and tables.xlsx are built from every stage: once any stage is cleared they are not current.
+DERIVED = {"report": "report.html", "workbook": "tables.xlsx", "plan": "plan.docx"}
+
+
+def clear_district_reports(cfg: RunConfig, district: str) -> None:
+    d = district_dir(cfg.out_dir, district)
+    for record, name in DERIVED.items():
+        cache.invalidate(d, record)
+        (d / name).unlink(missing_ok=True)
+
+
+def check_writable(folder: Path) -> None:
+    """Create `folder` and a file in it, or raise OSError naming the folder (read-only, full disk)."""
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".propilas-write-check.", dir=folder)
+    try:
+        os.write(fd, b"x")
+    finally:
+        os.close(fd)
+        os.unlink(probe)
+
+
+def os_reason(exc: OSError, what: str = "") -> str:
+    """One line for a failed write: the path, what the system said, what to do."""
+    path = exc.filename or what
+    hint = {errno.ENOSPC: "free space on the disk or choose another --out",
+            errno.EDQUOT: "free space (disk quota) or choose another --out",
+            errno.EACCES: "make the folder writable or choose another --out",
+            errno.EPERM: "make the folder writable or choose another --out",
+            errno.EROFS: "the disk is read-only: choose another --out"}.get(exc.errno, "check the output folder")
+    return f"cannot write {path}: {exc.strerror or exc}; {hint}"
 
 
 def stage_is_fresh(cfg: RunConfig, district: str, stage: Stage, key: str) -> bool:
@@ -179,13 +223,23 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         return StageResult(district, stage.name, FAILED, time.perf_counter() - t0, reason, input_hashes)
     outputs = stage_outputs(cfg.out_dir, district, stage)
     missing = [p.name for p in outputs if not p.exists()]
-    if missing:
-        return StageResult(district, stage.name, FAILED, time.perf_counter() - t0,
-                           f"notebook finished without writing {missing}", input_hashes)
-    export_html(nb_out, html_out, f"{params_data.get('name', district)} · {stage.title(params_data.get('language', 'es'))}")
-    out_hashes = cache.save_record(ddir, stage.name, key, outputs + [nb_out, html_out],
-                                   {"run_id": cfg.run_id, "stage": stage.name})
+    try:
+        if missing:
+            raise StageOutputMissing(f"notebook finished without writing {missing}")
+        export_html(nb_out, html_out, f"{params_data.get('name', district)} · {stage.title(params_data.get('language', 'es'))}")
+        out_hashes = cache.save_record(ddir, stage.name, key, outputs + [nb_out, html_out],
+                                       {"run_id": cfg.run_id, "stage": stage.name})
+    except Exception as exc:  # noqa: BLE001 - a stage that cannot finish leaves none of its tables
+        cache.invalidate(ddir, stage.name)
+        for p in outputs + [html_out]:
+            p.unlink(missing_ok=True)
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        return StageResult(district, stage.name, FAILED, time.perf_counter() - t0, reason, input_hashes)
     return StageResult(district, stage.name, OK, time.perf_counter() - t0, "", input_hashes, out_hashes)
+
+
+class StageOutputMissing(Exception):
+    pass
 
 
 def run_district(district: str, cfg: RunConfig, events: Events | None = None) -> list[StageResult]:
@@ -202,8 +256,15 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
         params_data = params.model_dump(mode="json")
         kernel = cfg.kernel or params.run.kernel
         timeout = params.run.cell_timeout_s
-    except PropilasError as exc:
-        results.append(StageResult(district, STAGES[0].name, FAILED, 0.0, str(exc)))
+        check_writable(district_dir(cfg.out_dir, district))
+    except Exception as exc:  # noqa: BLE001 - one district's bad input never stops the batch
+        if isinstance(exc, PropilasError):
+            reason = str(exc)
+        elif isinstance(exc, OSError):
+            reason = os_reason(exc, str(district_dir(cfg.out_dir, district)))
+        else:
+            reason = f"{type(exc).__name__}: {quote(str(exc))}"
+        results.append(StageResult(district, STAGES[0].name, FAILED, 0.0, reason))
         emit(district, STAGES[0].name, FAILED)
         for st in STAGES[1:]:
             results.append(StageResult(district, st.name, NOT_RUN, reason="earlier stage failed"))
@@ -235,7 +296,13 @@ def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kern
         except KeyboardInterrupt:
             raise
         except Exception as exc:  # noqa: BLE001
-            res = StageResult(district, st.name, FAILED, 0.0, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+            reason = (os_reason(exc) if isinstance(exc, OSError)
+                      else f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+            res = StageResult(district, st.name, FAILED, 0.0, reason)
+            try:  # a failed stage keeps none of its tables
+                clear_stage(cfg, district, st, keep_notebook=True)
+            except OSError:
+                pass
         results.append(res)
         emit(district, st.name, res.status)
         failed = res.status == FAILED
@@ -246,7 +313,10 @@ def _write_log(cfg: RunConfig, district: str, results: list[StageResult]) -> Non
 
     lines = [f"run {cfg.run_id} district {district}"]
     lines += [f"{r.stage:28s} {r.status:8s} {r.duration_s:7.1f}s {r.reason}" for r in results]
-    atomic_write_text("\n".join(lines) + "\n", district_dir(cfg.out_dir, district) / "run.log")
+    try:
+        atomic_write_text("\n".join(lines) + "\n", district_dir(cfg.out_dir, district) / "run.log")
+    except OSError:  # an unwritable folder is already the district's recorded failure
+        pass
 
 
 def completed(results: list[StageResult]) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from propilas.core.params import DistrictParams
+from propilas.method.data_quality import data_quality_table, field_checklist
 from propilas.method.population import community_projection, district_population
 
 
@@ -21,4 +22,7 @@ def compute(inputs: dict[str, Any], params: DistrictParams) -> dict[str, Any]:
         "district_population": district_population(communities, params),
         "validation": inputs.get("validation", pd.DataFrame(columns=["severity", "file", "sheet", "row", "column",
                                                                       "value", "rule"])),
+        # issue 11: what the importer found in the published records, and what to collect per community
+        "data_quality": data_quality_table(inputs.get("data_quality")),
+        "field_checklist": field_checklist(communities, systems, inputs.get("data_quality")),
     }

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 from propilas.core.labels import t
+from propilas.core.markup import literal
 
 
 def workshop_markdown(params) -> str:
-    """Markdown of the district's workshop record; every value escaped (it is free text from params)."""
+    """Markdown of the district's workshop record; every value shown literally (free text from params:
+    no HTML, no Markdown link or image — see core/markup.py)."""
     lang = params.language
     w = params.workshop
     if w is None:
         return t("nb.strategy.workshop_missing", lang)
-    e = html.escape
+    e = literal
     out = []
     if w.illustrative:
         out.append(t("nb.strategy.workshop_illustrative", lang))
@@ -22,7 +22,7 @@ def workshop_markdown(params) -> str:
     cells = []
     for key in ("strengths", "weaknesses", "opportunities", "threats"):
         items = "".join(f"<li>{e(x)}</li>" for x in getattr(w.swot, key))
-        cells.append(f"<td style='vertical-align:top'><strong>{e(t(f'swot.{key}', lang))}</strong><ul>{items}</ul></td>")
+        cells.append(f"<td style='vertical-align:top'><strong>{t(f'swot.{key}', lang)}</strong><ul>{items}</ul></td>")
     out.append(f"**{t('nb.strategy.swot', lang)}:**\n\n<table class='propilas-table'><tr>{cells[0]}{cells[1]}</tr>"
                f"<tr>{cells[2]}{cells[3]}</tr></table>")
     return "\n\n".join(out)

@@ -17,5 +17,13 @@ def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str
     illustrative share), cost_by_year.
     """
     summary = build_summary(inputs, params)
-    sentences = citizen_summary(inputs, params, summary=summary)
+    if summary.get("draft"):
+        # a draft must not reach an oversight committee as a plan: no citizen summary, one sentence why
+        from propilas.core.drafts import placeholder_labels
+        from propilas.core.labels import t
+
+        items = "; ".join(placeholder_labels(summary["placeholders"], params.language))
+        sentences = [t("draft.citizen_withheld", params.language, items=items)]
+    else:
+        sentences = citizen_summary(inputs, params, summary=summary)
     return {"summary.json": summary, "citizen_summary": pd.DataFrame({"sentence": sentences}, dtype=object)}

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from propilas.core.labels import label, t
-from propilas.stages.charts.common import COLOURS, finish, new_figure
+from propilas.stages.charts.common import COLOURS, finish, new_figure, source_with_marks, stamp
 
 SOURCE_COLOURS: dict[str, str] = {"municipal": "#0073b0", "regional": "#48bde8", "national": "#8d6e63"}
 _FALLBACK = ("#9e9e9e", "#fdd835", "#ffb74d", "#2e7d32")
@@ -18,7 +18,7 @@ def _cap(text: str) -> str:
 
 
 def investment_by_year(cost_by_year: pd.DataFrame, sources: list[str], language: str,
-                       source: str) -> Figure:
+                       source: str, illustrative=None) -> Figure:
     """Stacked bars of money spent per year by source (charged in `sources` order, ATM
     included) and a step line of the pooled envelope: the white space under the line is money
     left because no remaining item fitted whole."""
@@ -39,14 +39,18 @@ def investment_by_year(cost_by_year: pd.DataFrame, sources: list[str], language:
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     ax.legend(frameon=False, fontsize=8, ncols=len(sources) + 1, loc="upper center",
               bbox_to_anchor=(0.5, -0.18))
-    return finish(fig, t("investment.chart_title", language), source,
+    money = ("unit_costs", "envelope")
+    if stamp(ax, illustrative, language, money):
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the note above the bars
+    return finish(fig, t("investment.chart_title", language), source_with_marks(source, illustrative, language, money),
                   ylabel=t("investment.amount_axis", language))
 
 
 def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, language: str,
-                        source: str) -> Figure:
+                        source: str, illustrative=None) -> Figure:
     """Coverage % per year for water and sanitation with the target as a dashed line.
-    Coverage can fall while served people do not: population grows."""
+    Served people never exceed a community's population (stage 5's revised rule), so coverage is at
+    most 100 %; it falls when population outgrows what the works can serve."""
     fig, ax = new_figure(8.5, 4.5)
     targets = target_years.set_index("service")["target_pct"] if len(target_years) else pd.Series(dtype=float)
     for service in ("water", "sanitation"):
@@ -61,7 +65,11 @@ def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, la
             ax.axhline(float(tgt), color=COLOURS[service], linestyle="--", linewidth=1,
                        label=t("investment.target_line", language, service=name).capitalize())
     ax.set_ylim(0, 105)
-    ax.legend(frameon=False, fontsize=8)
-    note = f"{source}. {t('investment.effects_note', language)}."
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    uses = ("rows", "unit_costs", "envelope")  # which works are funded when: the envelopes and unit costs
+    if stamp(ax, illustrative, language, uses):
+        ax.set_ylim(0, 125)  # room for the note above 100 %
+        ax.set_yticks(range(0, 101, 20))
+    note = f"{source_with_marks(source, illustrative, language, uses)}. {t('investment.effects_note', language)}."
     return finish(fig, t("investment.trajectory_title", language), note,
                   xlabel=t("common.year", language), ylabel=t("investment.coverage_axis", language))

@@ -10,14 +10,15 @@ from matplotlib.figure import Figure
 from propilas.core.labels import label, t
 from propilas.method.monitoring import INDICATORS
 from propilas.core.params import DistrictParams
-from propilas.stages.charts.common import COLOURS, finish
+from propilas.stages.charts.common import COLOURS, finish, source_with_marks
 
 import matplotlib.pyplot as plt
 
 
-def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams) -> Figure:
+def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams, illustrative=None) -> Figure:
     """Small multiples (one panel per indicator): target line, actual points coloured by light
-    (grey when the light is 'not_applicable' or missing)."""
+    (grey when there is no target, the target is 0 or nothing is measured). A panel without any
+    target says so ("sin dato (sin meta)") instead of drawing nothing."""
     lang = params.language
     inds = [i for i in INDICATORS if i in set(monitoring["indicator"])]
     ncols = 2
@@ -29,8 +30,10 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams) -> Figure
         title = f"{title} — {t('monitoring.no_rounds', lang)}"
     # common.finish writes the title on one axis; here it belongs to the whole figure, so the
     # note and layout come from finish and the title is moved to a suptitle afterwards.
-    finish(fig, title, t("monitoring.source_note", lang, base=params.base_year, district=params.name),
-           ax=axes.flat[0])
+    # the targets are the plan's trajectory (which works the envelopes fund, at the unit costs)
+    note = source_with_marks(t("monitoring.source_note", lang, base=params.base_year, district=params.name),
+                             illustrative, lang, ("rows", "unit_costs", "envelope"))
+    finish(fig, title, note, ax=axes.flat[0])
     axes.flat[0].set_title("", loc="left")
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     for ax in axes.flat[len(inds):]:
@@ -44,6 +47,9 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams) -> Figure
         ax.plot(meas["year"], meas["actual"], color="#999999", lw=0.8)
         ax.scatter(meas["year"], meas["actual"], c=colours, s=40, zorder=3, label=t("monitoring.actual", lang))
         ax.set_title(label("indicator", ind, lang), fontsize=9, loc="left")
+        if sub["target"].isna().all():
+            ax.text(0.99, 0.95, label("light", "no_target", lang), transform=ax.transAxes, ha="right", va="top",
+                    fontsize=7, color="#555555")
         ax.set_xlim(params.base_year - 0.5, params.horizon_year + 0.5)
         ax.tick_params(labelsize=8)
         if ind.endswith("_pen"):

@@ -12,34 +12,62 @@ from matplotlib.figure import Figure
 from propilas.method.budget_sheets import source_label
 from propilas.core.labels import label, t
 from propilas.core.params import DistrictParams
-from propilas.stages.charts.common import COLOURS, finish, new_figure
+from propilas.method.sources import illustrative_from_summary
+from propilas.stages.charts.common import (COLOURS, ILLUSTRATIVE_EDGE, ILLUSTRATIVE_HATCH, finish, new_figure,
+                                           source_with_marks, stamp)
 from propilas.stages.charts.budget import SOURCE_COLOURS
 
 CLASS_KEYS: tuple[str, ...] = ("A", "B", "C", "D", "unclassified")
 
 
-def _note(summary: Mapping[str, Any], params: DistrictParams) -> str:
-    pct = summary.get("illustrative_rows_pct")
-    return t("summary.source_note", params.language, district=params.name,
-             illustrative="—" if pct is None else f"{pct:.1f}")
+def _note(summary: Mapping[str, Any], params: DistrictParams, uses: tuple[str, ...]) -> str:
+    """Source line and what of the chart is illustrative (the marks of method/sources.py)."""
+    note = t("summary.source_note", params.language, district=params.name)
+    return source_with_marks(note, illustrative_from_summary(summary, params), params.language, uses)
+
+
+def _hatch_illustrative(ax, bars, summary: Mapping[str, Any], params: DistrictParams, uses: tuple[str, ...]) -> bool:
+    """Dot the bars whose figure rests on an illustrative input (rows, unit costs, envelopes)."""
+    if not illustrative_from_summary(summary, params).flagged(uses):
+        return False
+    for b in bars:
+        if np.isfinite(b.get_height()):
+            b.set_hatch(ILLUSTRATIVE_HATCH)
+            b.set_edgecolor(ILLUSTRATIVE_EDGE)
+            b.set_gid("illustrative:" + "+".join(uses))
+    return True
+
+
+def _illustrative_handle(language: str):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="white", edgecolor=ILLUSTRATIVE_EDGE, hatch=ILLUSTRATIVE_HATCH,
+                 label=t("illustrative.figure_legend", language))
 
 
 def coverage_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure:
-    """Grouped bars water / sanitation: base-year coverage and horizon coverage with the plan,
-    with each target as a tick mark. A missing figure is left blank, not drawn as 0."""
+    """Grouped bars water / sanitation: the plan's served measure (stage 5 trajectory: people
+    served by class A/B systems or a basic non-piped source, as in stage 3) at the base year and
+    at the horizon with the plan — one measure at both ends — with each target as a tick mark. The
+    base-year JMP basic-or-better share, a different and wider measure, is stated under the axis
+    with its own label, never drawn against the plan's. A missing figure is left blank, not 0."""
     lang = params.language
     fig, ax = new_figure(7.0, 4.2)
     services = ("water", "sanitation")
     x = np.arange(len(services))
-    now = [summary.get(f"{s}_basic_or_better_pct") for s in services]
+    now = [summary.get(f"{s}_coverage_base_pct") for s in services]
     hz = [summary.get(f"{s}_coverage_horizon_pct") for s in services]
     tg = [summary.get(f"{s}_target_pct") for s in services]
     w = 0.36
-    for off, vals, alpha, key, year in ((-w / 2, now, 0.55, "summary.now", params.base_year),
-                                        (w / 2, hz, 1.0, "summary.horizon", params.horizon_year)):
+    hatched = False
+    for off, vals, alpha, key, year in ((-w / 2, now, 0.55, "summary.served_base", params.base_year),
+                                        (w / 2, hz, 1.0, "summary.served_horizon", params.horizon_year)):
         heights = [np.nan if v is None else v for v in vals]
         bars = ax.bar(x + off, heights, w, color=[COLOURS[s] for s in services], alpha=alpha,
                       label=t(key, lang, year=year), edgecolor="#333333", linewidth=0.5)
+        # today's share rests on the rows; the horizon's on the rows and on what the money buys
+        hatched = _hatch_illustrative(ax, bars, summary, params,
+                                      ("rows",) if key == "summary.served_base" else ("rows", "unit_costs", "envelope")) or hatched
         for b, v in zip(bars, vals):
             if v is not None:
                 ax.text(b.get_x() + b.get_width() / 2, v + 1, f"{v:.1f}", ha="center", fontsize=8)
@@ -48,10 +76,19 @@ def coverage_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure
             ax.hlines(v, i - w, i + w, colors="#c62828", linestyles="--",
                       label=t("summary.target", lang) if i == 0 else None)
     ax.set_xticks(x, [t(f"summary.service.{s}", lang) for s in services])
-    ax.set_ylim(0, 110)
-    ax.legend(frameon=False, fontsize=8)
-    return finish(fig, t("summary.coverage_title", lang, horizon=params.horizon_year), _note(summary, params),
-                  ylabel=t("summary.axis_pct", lang), ax=ax)
+    ax.set_ylim(0, 135)  # room for the legend above the 100 % bars
+    ax.set_yticks(range(0, 101, 20))
+    jmp = [summary.get(f"{s}_basic_or_better_pct") for s in services]
+    ax.set_xlabel(t("summary.jmp_note", lang, year=params.base_year,
+                    water=t("common.missing", lang) if jmp[0] is None else f"{jmp[0]:.1f} %",
+                    sanitation=t("common.missing", lang) if jmp[1] is None else f"{jmp[1]:.1f} %"),
+                  fontsize=7.5, color="#333333", wrap=True)
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=handles + ([_illustrative_handle(lang)] if hatched else []), frameon=False, fontsize=8,
+              loc="upper center", ncols=2)
+    return finish(fig, t("summary.served_title", lang, base=params.base_year, horizon=params.horizon_year),
+                  _note(summary, params, ("rows", "unit_costs", "envelope")),
+                  ylabel=t("summary.served_axis", lang), ax=ax)
 
 
 def systems_by_class_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure:
@@ -68,7 +105,8 @@ def systems_by_class_chart(summary: Mapping[str, Any], params: DistrictParams) -
     if summary.get("partial_indices"):
         ax.text(0.99, 0.97, t("summary.partial_note", lang, n=summary["partial_indices"]), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, color="#555555")
-    return finish(fig, t("summary.classes_title", lang), _note(summary, params),
+    stamp(ax, illustrative_from_summary(summary, params), lang, ("rows",))
+    return finish(fig, t("summary.classes_title", lang), _note(summary, params, ("rows",)),
                   ylabel=t("summary.axis_systems", lang), ax=ax)
 
 
@@ -91,5 +129,8 @@ def investment_chart(cost_by_year: pd.DataFrame, params: DistrictParams,
             label=t("summary.envelope", lang))
     ax.yaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
     ax.legend(frameon=False, fontsize=8)
-    return finish(fig, t("summary.investment_title", lang), _note(summary or {}, params),
+    money = ("unit_costs", "envelope")
+    if stamp(ax, illustrative_from_summary(summary or {}, params), lang, money):
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the note above the bars
+    return finish(fig, t("summary.investment_title", lang), _note(summary or {}, params, money),
                   xlabel=t("common.year", lang), ylabel=t("summary.axis_soles", lang), ax=ax)

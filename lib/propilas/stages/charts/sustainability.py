@@ -9,19 +9,28 @@ from matplotlib.patches import Patch
 
 from propilas.core.labels import label, t
 from propilas.method.sustainability import CLASSES
-from propilas.stages.charts.common import COLOURS, finish, new_figure
+from propilas.stages.charts.common import (COLOURS, finish, mark_bars, mark_points, new_figure, point_legend_handle,
+                                           row_legend_handle, source_with_marks)
 
 
 def index_chart(table: pd.DataFrame, language: str, source: str,
-                water_systems: pd.DataFrame | None = None) -> Figure:
+                water_systems: pd.DataFrame | None = None, illustrative=None,
+                max_systems: int | None = None) -> Figure:
     """Horizontal bars of the index per system, coloured by class; partial indices hatched.
 
     Unclassified systems (index NaN) get no bar and are counted in the note, never drawn as 0.
+    Above `max_systems` (report.max_communities_in_charts) the systems with the lowest index are
+    drawn (the class chart counts every system).
     """
     names = {}
     if water_systems is not None and "name" in water_systems.columns:
         names = dict(zip(water_systems["system_id"], water_systems["name"]))
     df = table.sort_values("index", ascending=False, na_position="last")
+    extra = ""
+    if max_systems is not None and len(df) > max_systems:
+        shown = table.sort_values("index", ascending=True, na_position="last", kind="stable").head(max_systems)
+        extra = " " + t("chart.top_systems_note", language, shown=len(shown), total=len(df))
+        df = shown.sort_values("index", ascending=False, na_position="last", kind="stable")
     fig, ax = new_figure(9, max(3.0, 0.3 * len(df) + 1.8))
     y = np.arange(len(df))
     for yi, (_, r) in zip(y, df.iterrows()):
@@ -42,17 +51,30 @@ def index_chart(table: pd.DataFrame, language: str, source: str,
     if df["partial"].astype(bool).any():
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///",
                              label=t("sustainability.partial_legend", language)))
+    marked = 0
+    if illustrative is not None:  # an illustrative system row: its bar (from 1 to the index) dotted
+        idx = df["index"].to_numpy(dtype=float)
+        marked = mark_bars(ax, y, np.where(np.isnan(idx), 0.0, idx - 1.0), df["system_id"], illustrative.systems,
+                           starts=np.ones(len(df)))
+        if marked:
+            handles.append(row_legend_handle(language))
     if handles:
         ax.legend(handles=handles, frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     n_uncl = int(df["index"].isna().sum())
-    note = source + (" " + t("sustainability.unclassified_note", language, n=n_uncl) if n_uncl else "")
+    note = source_with_marks(source, illustrative, language, ("rows",), rows_marked=bool(marked))
+    note = note + (" " + t("sustainability.unclassified_note", language, n=n_uncl) if n_uncl else "") + extra
     return finish(fig, t("sustainability.index_title", language), note,
                   xlabel=t("sustainability.index_axis", language))
 
 
-def class_count_chart(by_class: pd.DataFrame, language: str, source: str) -> Figure:
-    """Bars of systems per class, the partial ones hatched on top of the full ones."""
+def class_count_chart(by_class: pd.DataFrame, language: str, source: str, illustrative=None) -> Figure:
+    """Bars of systems per class, the partial ones hatched on top of the full ones.
+
+    Unclassified systems have no index at all (insufficient data), so their bar is never hatched
+    as "partial index": it is one grey bar.
+    """
     df = by_class.set_index("class").reindex(list(CLASSES)).fillna(0)
+    df.loc["unclassified", "partial_systems"] = 0
     fig, ax = new_figure(7, 4)
     x = np.arange(len(CLASSES))
     full = (df["systems"] - df["partial_systems"]).to_numpy(dtype=float)
@@ -68,11 +90,13 @@ def class_count_chart(by_class: pd.DataFrame, language: str, source: str) -> Fig
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#333333", hatch="///",
                                  label=t("sustainability.of_which_partial", language))],
                   frameon=False, fontsize=8)
-    return finish(fig, t("sustainability.class_count_title", language), source,
+    return finish(fig, t("sustainability.class_count_title", language),
+                  source_with_marks(source, illustrative, language, ("rows",)),
                   ylabel=t("sustainability.systems_axis", language))
 
 
-def class_map(table: pd.DataFrame, water_systems: pd.DataFrame, language: str, source: str) -> Figure | None:
+def class_map(table: pd.DataFrame, water_systems: pd.DataFrame, language: str, source: str,
+              illustrative=None) -> Figure | None:
     """Scatter of system coordinates coloured by class; None when no system has coordinates."""
     if "latitude" not in water_systems.columns or "longitude" not in water_systems.columns:
         return None
@@ -96,7 +120,13 @@ def class_map(table: pd.DataFrame, water_systems: pd.DataFrame, language: str, s
         handles.append(Patch(facecolor="white", edgecolor="#333333", linewidth=1.5,
                              label=t("sustainability.partial_legend", language)))
     ax.set_aspect("equal", adjustable="datalim")
+    marked = 0
+    if illustrative is not None:
+        marked = mark_points(ax, pts["longitude"], pts["latitude"], pts["system_id"], illustrative.systems)
+        if marked:
+            handles.append(point_legend_handle(language))
     ax.legend(handles=handles, frameon=False, fontsize=8)
-    note = source + (" " + t("sustainability.map_omitted", language, n=omitted) if omitted else "")
+    note = source_with_marks(source, illustrative, language, ("rows",), rows_marked=bool(marked))
+    note = note + (" " + t("sustainability.map_omitted", language, n=omitted) if omitted else "")
     return finish(fig, t("sustainability.map_title", language), note,
                   xlabel=t("diagnosis.longitude", language), ylabel=t("diagnosis.latitude", language))
