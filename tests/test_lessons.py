@@ -242,3 +242,30 @@ def test_lesson_runs_headless(tmp_path, name, district):
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert any("text/html" in o.get("data", {}) for o in outputs)
     assert not (tmp_path / "outputs").exists()  # lessons never need or write outputs/
+
+
+# ---------------------------------------------------------------------------- budget: rule and optimum (issue 16)
+def test_sweep_shows_rule_and_optimum_side_by_side(fixture_district):
+    from propilas.method.optimum_compare import comparison_value
+
+    params, tables = fixture_district
+    sweep = lessons.envelope_sweep(tables, params, (0.5, 1.0, 2.0))
+    assert list(sweep["multiplier"]) == [0.5, 1.0, 2.0]
+    # fixture envelope: municipal 60,000 + national 40,000 = 100,000 a year
+    assert list(sweep["envelope_pen"]) == pytest.approx([50_000, 100_000, 200_000])
+    # ×1 is stage 5's own comparison, rule and optimum
+    comp = stage05.compute(tables, params)["optimum_comparison"]
+    one = sweep.set_index("multiplier").loc[1.0]
+    assert one["people_years_rule"] == pytest.approx(comparison_value(comp, "people_years", "rule"))
+    assert one["people_years_optimum"] == pytest.approx(comparison_value(comp, "people_years", "optimum"))
+    # the best plan never gives fewer people-years than the rule, at any envelope
+    assert (sweep["people_years_optimum"] >= sweep["people_years_rule"] - 1e-6).all()
+    assert np.allclose(sweep["left_on_table"], sweep["people_years_optimum"] - sweep["people_years_rule"])
+    # both plans' target years are there, as years or "not met"
+    tab = lessons.sweep_table(sweep, "en")
+    assert {"People-years, rule", "People-years, best plan", "Water target: rule / best plan",
+            "Sanitation target: rule / best plan"} <= set(tab.columns)
+    assert all(" / " in v for v in tab["Water target: rule / best plan"])
+    assert not tab.astype(str).apply(lambda c: c.str.contains("nan|None")).any().any()
+    nb = nbformat.read(ROOT / "notebooks" / "lessons" / "budget.ipynb", as_version=4)
+    assert any("lessons.show_sweep(" in c.source for c in nb.cells if c.cell_type == "code")

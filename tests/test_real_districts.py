@@ -269,7 +269,7 @@ def test_draft_band_on_pages_and_index_says_draft(tmp_path):
                 "districts": {"d": {"status": "completed", "stages": {}}},
                 "comparison": {"status": "not_run", "reason": ""}}
     html = write_index(tmp_path, manifest).read_text(encoding="utf-8")
-    assert "borrador / draft" in html and "completo / completed" not in html
+    assert ">borrador<" in html and ">completo<" not in html  # the index speaks one language (issue 13 §2)
 
 
 def test_population_file_computes_access_by_hand(project, siasar):
@@ -367,7 +367,7 @@ def test_siasar_district_new_then_run_completes_as_draft(project, siasar):
     assert params["ubigeo"] != "000000"  # filled from the reference table
     for page in list((out / "real_d").glob("0*.html")) + [out / "real_d" / "report.html"]:
         assert "BORRADOR — datos provisionales" in page.read_text(encoding="utf-8"), page.name
-    assert "borrador / draft" in (out / "index.html").read_text(encoding="utf-8")
+    assert ">borrador<" in (out / "index.html").read_text(encoding="utf-8")  # one language (issue 13 §2)
     profile = (out / "real_d" / "00_profile.html").read_text(encoding="utf-8")
     assert "más viviendas que personas" in profile and "Lista de campos a levantar" in profile
     assert "Acceso al agua no calculado" in (out / "real_d" / "01_diagnosis.html").read_text(encoding="utf-8")

@@ -264,7 +264,9 @@ def test_stage_compute_returns_registry_writes():
     gaps = pd.DataFrame([{"community_id": "a", "service": s, "served_base": 50.0} for s in ("water", "sanitation")])
     out = investment_plan.compute({"interventions": items, "priorities": prio_df({"a": 1}),
                                    "population": pop, "gaps": gaps}, p)
-    assert set(out) == {"investment_plan", "cost_by_year", "trajectory", "target_years"}
+    from propilas.core.registry import stage
+
+    assert set(out) == set(stage("05").writes)
 
 
 # ---------------------------------------------------------------- properties (hypothesis)

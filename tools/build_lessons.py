@@ -33,13 +33,28 @@ from propilas.core.markup import literal
 from propilas.run import lessons
 
 params, tables = lessons.district_tables(district, params_dir, data_dir, language=language)
-display(Markdown(f"**{literal(params.name)}** (ubigeo {params.ubigeo}, {literal(params.province)}, {literal(params.department)}) — "
-                 f"{len(tables['communities'])} communities, {len(tables['water_systems'])} water systems, "
-                 f"base year {params.base_year}, horizon {params.horizon_year}."))'''
+from propilas.core.labels import t
+
+display(Markdown(t("lesson.district_line", params.language, name=literal(params.name), ubigeo=params.ubigeo,
+                   province=literal(params.province), department=literal(params.department),
+                   communities=len(tables["communities"]), systems=len(tables["water_systems"]),
+                   base_year=params.base_year, horizon_year=params.horizon_year)))'''
 
 
-def md(text: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_markdown_cell(text.strip())
+def md(text: str) -> list[nbformat.NotebookNode]:
+    """A text cell in both languages: two cells tagged `lang-es` / `lang-en` (Spanish from
+    tools/lesson_notes_es.py; a text without one stops the build). The HTML export keeps the report
+    language's cell (report/htmlexport.py)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from lesson_notes_es import ES
+
+    en = text.strip()
+    if en not in ES:
+        raise SystemExit(f"lesson text without a Spanish version in tools/lesson_notes_es.py:\n{en[:200]}")
+    return [nbformat.v4.new_markdown_cell(ES[en].strip(), metadata={"tags": ["lang-es"]}),
+            nbformat.v4.new_markdown_cell(en, metadata={"tags": ["lang-en"]})]
 
 
 def code(src: str, tags: list[str] | None = None) -> nbformat.NotebookNode:
@@ -52,7 +67,7 @@ def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
         "kernelspec": {"name": "propilas", "display_name": "Python (propilas)", "language": "python"},
         "language_info": {"name": "python"},
     }
-    nb.cells = cells
+    nb.cells = [c for cell in cells for c in (cell if isinstance(cell, list) else [cell])]
     return nb
 
 
@@ -178,11 +193,13 @@ year a target is met.
 """),
     code('''reference = lessons.plan_with_envelope(tables, params)  # the district's own plan, drawn faint
 
-multiplier = widgets.FloatSlider(value=1.0, min=0.25, max=4.0, step=0.25, description="Envelope ×",
+multiplier = widgets.FloatSlider(value=1.0, min=0.25, max=4.0, step=0.25,
+                                 description=t("lesson.envelope_slider", params.language),
                                  continuous_update=False, readout_format=".2f")
 options = sorted({0.5, 0.6, 0.7, 0.8, 0.9, 1.0, round(params.targets.sanitation, 2)})
 sanitation_target = widgets.Dropdown(options=[(f"{100 * v:.0f} %", v) for v in options],
-                                     value=round(params.targets.sanitation, 2), description="Sanitation target")
+                                     value=round(params.targets.sanitation, 2),
+                                     description=t("lesson.sanitation_slider", params.language))
 
 
 out = widgets.Output()
@@ -197,7 +214,24 @@ sanitation_target.observe(update, names="value")
 update()
 display(widgets.HBox([multiplier, sanitation_target]), out)'''),
     md("""
-## 2. What to discuss
+## 2. The rule and the best plan for the same money
+
+The rule of stage 5 is simple to check by hand, but it does not look for the best. Stage 5 also computes the
+**best plan the budget can buy**: the works, and the year of each, that give the most **people-years of
+service** (people who gain a water or sanitation rung × years of service up to the horizon) with the same
+envelopes, sources and ATM years (`methodology/05_investment_plan.md`). The table and chart below run both for
+several envelope multiples (at the district's sanitation target): the people-years of each plan, the difference
+("what the simple rule leaves on the table") and the year each target is met under each plan.
+
+**Suggested exercise.**
+1. At which envelope does the rule leave the most on the table? Look at the works that differ on the stage-5
+   page: is it a large top-ranked work that blocks the money, or money left idle at the end of a year?
+2. Does the best plan always meet the targets earlier? (No: it maximises people-years, not a target year.)
+3. With much more money, why do both plans come together again? (Everything fits early under both.)
+"""),
+    code('''sweep = lessons.show_sweep(tables, params)'''),
+    md("""
+## 3. What to discuss
 
 - **Whole items only.** Money left at the end of a year is lost to the plan when no remaining item fits whole.
   A large item (a new system) can wait years while smaller ones pass ahead of it. This is why a larger envelope
@@ -208,7 +242,7 @@ display(widgets.HBox([multiplier, sanitation_target]), out)'''),
 - **Funding gap** = the cost of every item still unfunded at the horizon: what the district must seek from other
   sources (regional government, national programmes such as the PNSR, cooperation).
 
-## 3. Snapshot with the district's values
+## 4. Snapshot with the district's values
 
 The cell below shows the district's own envelope and target (what the printed/HTML version of this lesson shows).
 """),

@@ -3,7 +3,8 @@
 The notebooks are the source users open and papermill runs; this script only keeps their common
 parts (parameters cell, opening, provenance) identical. Edit a notebook here, run
 `python tools/build_notebooks.py`, and commit both. Cells tagged `trainer` are notes for
-trainers stepping through the notebook in JupyterLab; they are removed from the HTML reports,
+trainers stepping through the notebook in JupyterLab, written twice (tags `lang-es` and `lang-en`,
+Spanish in tools/trainer_notes_es.py); they are removed from the HTML reports,
 whose every sentence comes from lib/propilas/core/text/ in the report language.
 """
 
@@ -39,8 +40,24 @@ ctx.narrate("nb.district_line", name=p.name, ubigeo=p.ubigeo, province=p.provinc
 ctx.narrate("{intro}"{fmt})'''
 
 
-def md(text: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_markdown_cell(text.strip(), metadata={"tags": ["trainer"]})
+def md(text: str) -> list[nbformat.NotebookNode]:
+    """A trainer note in both languages: two cells tagged `trainer` and `lang-es` / `lang-en` (the
+    Spanish text from tools/trainer_notes_es.py; a note without one stops the build)."""
+    from trainer_notes_es import ES
+
+    en = text.strip()
+    if en not in ES:
+        raise SystemExit(f"trainer note without a Spanish version in tools/trainer_notes_es.py:\n{en[:200]}")
+    return [nbformat.v4.new_markdown_cell(ES[en].strip(), metadata={"tags": ["trainer", "lang-es"]}),
+            nbformat.v4.new_markdown_cell(en, metadata={"tags": ["trainer", "lang-en"]})]
+
+
+def flat(cells: list) -> list[nbformat.NotebookNode]:
+    """Cells with the two-language notes (lists) spread out."""
+    out: list[nbformat.NotebookNode] = []
+    for c in cells:
+        out += flat(c) if isinstance(c, list) else [c]
+    return out
 
 
 def code(src: str, tags: list[str] | None = None) -> nbformat.NotebookNode:
@@ -81,8 +98,10 @@ elif len(report):
     ctx.narrate("nb.profile.validation_ok", warnings=len(report))
 else:
     ctx.narrate("nb.profile.validation_none")
-if len(report):
-    ctx.show_table(report, max_rows=200)
+if len(report):  # headers and severity in the report language (issue 13 §2)
+    ctx.show_table(report, columns={"severity": "col.severity", "file": "col.file", "sheet": "col.v_sheet",
+                   "row": "col.v_row", "column": "col.v_column", "value": "col.v_value", "rule": "col.rule"},
+                   codes={"severity": "severity"}, max_rows=200)
 ctx.validation.raise_if_errors()  # bad input never produces a report that looks complete'''),
         md("""**Which rows are real?** Every row says its `source`. SIASAR rows are real survey records (never
 completed with invented values); `illustrative` rows were generated to make the example complete."""),
@@ -253,6 +272,7 @@ def main() -> int:
     out = ROOT / "notebooks"
     out.mkdir(exist_ok=True)
     for name, nb in NOTEBOOKS.items():
+        nb.cells = flat(nb.cells)
         nbformat.validate(nb)
         nbformat.write(nb, out / name)
     print(f"wrote {len(NOTEBOOKS)} notebooks to {out}")

@@ -147,6 +147,10 @@ ctx.show_table(ctx.with_names(plan, inputs["communities"]),
                         "beneficiaries": "col.beneficiaries", "rank": "col.rank", "status": "col.status"},
                codes={"intervention": "intervention", "source": "source", "status": "status"}, decimals=0,
                max_rows=120)'''),
+            # issue 16: the rule's plan and the best plan for the same budget, side by side
+            code('''from propilas.stages.optimum_text import show_optimum
+
+show_optimum(ctx, result, inputs["communities"])'''),
         ],
         fmt=", first=p.base_year + 1, horizon_year=p.horizon_year",
     )

@@ -24,12 +24,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
         districts = [d for d in da if d in db] + [d for d in da if d not in db] + [d for d in db if d not in da]
         if not districts:
             raise DiffError(f"no districts in the manifests of {a} and {b}")
+    from propilas.core.language import resolve_language
+
     diffs = [diff_runs(a, b, d) for d in districts]
+    chosen = resolve_language(args.language)  # --language, PROPILAS_LANG, the locale, else es (core/language.py)
     for d in diffs:
-        language = args.language or diff_language(d, a, b)
+        language = chosen or diff_language(d, a, b)
         print(render_diff(d, language))
     if args.html:
-        atomic_write_text(diff_html(diffs, args.language or diff_language(diffs[0], a, b)), Path(args.html))
+        atomic_write_text(diff_html(diffs, chosen or diff_language(diffs[0], a, b)), Path(args.html))
         print(f"html: {args.html}")
     if args.exit_code:
         return 1 if any(has_differences(d) for d in diffs) else 0
@@ -45,7 +48,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("run_b", type=Path, metavar="RUN_B", help="output folder of the second (newer) run")
     p.add_argument("districts", nargs="*", metavar="DISTRICT", help="districts to compare (default: all in either run)")
     p.add_argument("--html", type=Path, metavar="FILE", help="also write the differences as an HTML page")
-    p.add_argument("--language", choices=("es", "en"), help="text language (default: the district's)")
+    p.add_argument("--language", choices=("es", "en"), help="text language (default: PROPILAS_LANG, else the locale, "
+                                                           "else es)")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences (like git diff)")
     p.set_defaults(func=cmd_diff)
     return p

@@ -15,7 +15,10 @@ from propilas.inputs.scaffold import (LANGUAGES, TABLES, ScaffoldError, rel_path
 def cmd_new(args: argparse.Namespace) -> int:
     from propilas.core.paths import project_root
 
+    from propilas.core.language import resolve_language
+
     root = project_root()
+    args.language = resolve_language(args.language)  # --language, PROPILAS_LANG, locale, es (core/language.py)
     if args.from_siasar is not None:
         if not args.division:
             raise ScaffoldError("--from-siasar needs --division \"DEPARTMENT,PROVINCE,DISTRICT\", "
@@ -81,7 +84,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--department", help="department (e.g. Cajamarca)")
     p.add_argument("--province", help="province (e.g. Hualgayoc)")
     p.add_argument("--ubigeo", help="6-digit INEI UBIGEO code (e.g. 060701)")
-    p.add_argument("--language", choices=LANGUAGES, default="es", help="report and template language (default es)")
+    p.add_argument("--language", choices=LANGUAGES, default=None,
+                   help="report and template language, and of this command's output (default: PROPILAS_LANG, "
+                        "else the locale, else es)")
     p.add_argument("--from-siasar", nargs="*", type=Path, metavar="FILE", default=None,
                    help="write the district's SIASAR inventory; FILEs are SIASAR .xls exports "
                         "(default: data/siasar-peru/)")

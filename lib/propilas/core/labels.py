@@ -70,13 +70,30 @@ def _unknown_text(value: Any, language: str, reason_key: str | None) -> str:
     return t("common.missing_because", language, reason=reason)
 
 
+class _Grouping(string.Formatter):
+    """str.format whose ',' thousands grouping follows the language (core/numbers.py: '12 345' in
+    Spanish, '12,345' in English), so every sentence of a report groups digits the same way."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        out = format(value, format_spec)
+        if "," in format_spec and self.language != "en":
+            from propilas.core.numbers import group
+
+            out = group(out, self.language)
+        return out
+
+
 def _format(text: str, language: str, fmt: Mapping[str, Any], reasons: Mapping[str, str]) -> str:
     """str.format, except that an unknown value reads "sin dato (<reason>)" / "no data (<reason>)"
     whatever its format spec, so no sentence can print nan, None or inf. `reasons` maps a field
     to the catalogue key of its reason; without one the generic reason is given."""
     if not any(is_unknown(v) for v in fmt.values()):
-        return text.format(**fmt)
-    f = string.Formatter()
+        return _Grouping(language).vformat(text, (), fmt)
+    f = _Grouping(language)
     out: list[str] = []
     after_unknown = False
     for literal_text, field, spec, conversion in f.parse(text):
@@ -92,7 +109,7 @@ def _format(text: str, language: str, fmt: Mapping[str, Any], reasons: Mapping[s
             after_unknown = True
             continue
         value = f.convert_field(value, conversion)
-        out.append(literal_text + format(value, f.vformat(spec, (), fmt) if spec else ""))
+        out.append(literal_text + f.format_field(value, f.vformat(spec, (), fmt) if spec else ""))
     return "".join(out)
 
 
@@ -111,7 +128,7 @@ def t(key: str, language: str, reasons: Mapping[str, str] | None = None, **fmt: 
 
 def label(kind: str, code: Any, language: str) -> str:
     """Human label of a code, e.g. label('rung', 'safely_managed', 'es')."""
-    if code is None or (isinstance(code, float) and code != code):
+    if is_unknown(code):  # None, NaN, pd.NA: "sin dato", never "<NA>" (issue 13 §1)
         return t("common.missing", language)
     key = f"{kind}.{code}"
     return t(key, language) if key in catalogue() else str(code)

@@ -298,6 +298,8 @@ class ReportParams(Strict):
     max_communities_in_charts: int = Field(ge=5, le=1_000)
 
 
+from propilas.core.params_plan import OptimumParams, Scenario, SchedulingParams  # noqa: E402  issue 16
+
 class MethodParams(Strict):
     """Everything in defaults.yaml; a district may override any of it."""
 
@@ -316,6 +318,8 @@ class MethodParams(Strict):
     illustrative: IllustrativeParams = Field(default_factory=IllustrativeParams)
     inputs: InputParams
     report: ReportParams
+    scheduling: SchedulingParams = Field(default_factory=SchedulingParams)   # issue 16
+    optimum: OptimumParams = Field(default_factory=OptimumParams)            # issue 16
 
 
 class DistrictParams(MethodParams):
@@ -340,6 +344,9 @@ class DistrictParams(MethodParams):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     placeholders: dict[str, Any] = Field(default_factory=dict)
+    # issue 16: named what-ifs (core/scenarios.py); not part of a run's parameters (exclude), so
+    # editing a scenario never invalidates the district's own cached stages
+    scenarios: dict[str, Scenario] = Field(default_factory=dict, exclude=True)
     # what the loader cleaned (control characters removed), shown as warnings by validation
     _notes: list[dict[str, Any]] = PrivateAttr(default_factory=list)
 

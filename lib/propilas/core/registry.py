@@ -64,7 +64,8 @@ STAGES: tuple[Stage, ...] = (
           writes=("interventions", "priorities", "sensitivity", "robustness")),
     Stage("05", "investment_plan", "Plan de inversiones", "Investment plan",
           reads=("communities", "population", "gaps", "interventions", "priorities"),
-          writes=("investment_plan", "cost_by_year", "trajectory", "target_years")),
+          writes=("investment_plan", "cost_by_year", "trajectory", "target_years", "optimum",
+                  "optimum_comparison")),
     Stage("06", "participatory_budget", "Presupuesto participativo y plan institucional",
           "Participatory budget and institutional plan",
           reads=("communities", "sustainability", "gaps", "interventions", "priorities", "investment_plan"),
@@ -76,7 +77,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("08", "summary", "Resumen distrital", "District summary",
           reads=("communities", "water_systems", "population", "water_ladder", "sanitation_ladder",
                  "sustainability", "gaps", "priorities", "robustness", "investment_plan", "cost_by_year",
-                 "trajectory", "target_years", "project_sheets"),
+                 "trajectory", "target_years", "project_sheets", "optimum_comparison"),
           writes=("summary.json", "citizen_summary")),
 )
 

@@ -170,8 +170,10 @@ def project_sheets(investment_plan: pd.DataFrame, priorities: pd.DataFrame, gaps
 _TEXT_COLS = frozenset({"item_id", "community_id", "community_name", "intervention", "service", "gap_indicator"})
 
 
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
+def _money(x: float, language: str = "en") -> str:
+    from propilas.core.numbers import fmt_int
+
+    return fmt_int(x, language) or ""
 
 
 def unrecognised_jass(sustainability: pd.DataFrame, params: DistrictParams) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -220,7 +222,7 @@ def commitments(investment_plan: pd.DataFrame, sustainability: pd.DataFrame, com
     atm_by_year = atm.groupby(atm["year"].astype(int))["cost_pen"].sum()
     for y in range(first_year, params.horizon_year + 1):
         amount = float(atm_by_year[y]) if y in atm_by_year.index else float(params.unit_costs.atm_per_year)
-        add("atm_budget", "municipality", t("budget.commit.atm_budget", lang, year=y, amount=_money(amount)),
+        add("atm_budget", "municipality", t("budget.commit.atm_budget", lang, year=y, amount=_money(amount, lang)),
             amount=amount, year=y)
 
     no, unknown = unrecognised_jass(sustainability, params)

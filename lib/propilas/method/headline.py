@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from propilas.core.labels import t
 from propilas.core.params import DistrictParams
+from propilas.core.numbers import fmt_int
 from propilas.method.money import money_text
 
 
@@ -13,8 +14,8 @@ def _pct(x: Any) -> str:
     return "—" if x is None else f"{x:.1f} %"
 
 
-def _money(x: Any) -> str:
-    return money_text(x)
+def _money(x: Any, language: str | None = None) -> str:
+    return money_text(x, language)
 
 
 def money_rows(summary: Mapping[str, Any], params: DistrictParams) -> list[tuple[str, str]]:
@@ -22,15 +23,15 @@ def money_rows(summary: Mapping[str, Any], params: DistrictParams) -> list[tuple
     it includes; the ATM's unfunded years and works without a known cost only when there are some."""
     lang = params.language
     rows = [
-        (t("headline.plan_cost", lang), _money(summary.get("plan_cost_pen"))),
-        (t("headline.investment", lang), _money(summary.get("investment_total_pen"))),
-        (t("headline.funding_gap", lang), _money(summary.get("funding_gap_pen"))),
+        (t("headline.plan_cost", lang), _money(summary.get("plan_cost_pen"), lang)),
+        (t("headline.investment", lang), _money(summary.get("investment_total_pen"), lang)),
+        (t("headline.funding_gap", lang), _money(summary.get("funding_gap_pen"), lang)),
         (t("headline.atm_total", lang, first=params.base_year + 1, horizon=params.horizon_year),
-         _money(summary.get("atm_total_pen"))),
+         _money(summary.get("atm_total_pen"), lang)),
     ]
     if summary.get("atm_unfunded_years"):
         rows.append((t("headline.atm_unfunded", lang, n=summary["atm_unfunded_years"]),
-                     _money(summary.get("atm_unfunded_pen"))))
+                     _money(summary.get("atm_unfunded_pen"), lang)))
     if summary.get("unpriced_items"):
         rows.append((t("headline.unpriced", lang), str(summary["unpriced_items"])))
     return rows
@@ -45,7 +46,7 @@ def headline_rows(summary: Mapping[str, Any], params: DistrictParams,
     never = t("headline.not_met", lang, horizon=params.horizon_year)
     return [
         (t("headline.population", lang, base=params.base_year, horizon=params.horizon_year),
-         f"{summary['population_base']:,.0f} → {summary['population_horizon']:,.0f}"),
+         f"{fmt_int(summary['population_base'], lang)} → {fmt_int(summary['population_horizon'], lang)}"),
         (t("headline.water", lang), _pct(summary["water_basic_or_better_pct"])),
         (t("headline.water_safe", lang), _pct(summary["water_safely_managed_pct"])),
         (t("headline.sanitation", lang), _pct(summary["sanitation_basic_or_better_pct"])),

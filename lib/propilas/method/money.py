@@ -95,11 +95,17 @@ def money_figures(investment_plan: pd.DataFrame | None) -> dict[str, Any]:
     return {k: out[k] for k in keys}
 
 
-def money_text(x: Any) -> str:
-    """'S/ 1,234,567' (the report's money format); '—' when unknown."""
+def money_text(x: Any, language: str | None = None) -> str:
+    """'S/ 1,234,567' (the report's money format), thousands grouped in `language`'s convention
+    ('S/ 1 234 567' in Spanish, core/numbers.py; without a language, commas); '—' when unknown."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    return f"S/ {float(x):,.0f}"
+    text = f"S/ {float(x):,.0f}"
+    if language:
+        from propilas.core.numbers import group
+
+        text = group(text, language)
+    return text
 
 
 def money_table(figures: Mapping[str, Any], language: str) -> pd.DataFrame:
@@ -128,13 +134,14 @@ def money_sentences(figures: Mapping[str, Any], language: str, first_year: int, 
     """
     if figures.get("plan_cost_pen") is None:
         return []
-    out = [t("money.sentence.plan", language, plan=money_text(figures["plan_cost_pen"]),
-             invest=money_text(figures["investment_total_pen"]), gap=money_text(figures["funding_gap_pen"])),
-           t("money.sentence.atm", language, atm=money_text(figures["atm_total_pen"]), first=first_year,
+    out = [t("money.sentence.plan", language, plan=money_text(figures["plan_cost_pen"], language),
+             invest=money_text(figures["investment_total_pen"], language),
+             gap=money_text(figures["funding_gap_pen"], language)),
+           t("money.sentence.atm", language, atm=money_text(figures["atm_total_pen"], language), first=first_year,
              horizon=horizon_year)]
     if figures.get("atm_unfunded_years"):
         out.append(t("money.sentence.atm_unfunded", language, n=figures["atm_unfunded_years"],
-                     amount=money_text(figures["atm_unfunded_pen"])))
+                     amount=money_text(figures["atm_unfunded_pen"], language)))
     if figures.get("unpriced_items"):
         out.append(t("money.sentence.unpriced", language, n=figures["unpriced_items"]))
     return out

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from propilas.core.numbers import fmt_int
 from propilas.core.labels import t
 from propilas.core.params import DistrictParams
 
@@ -111,7 +112,8 @@ def rural_share_check(communities: pd.DataFrame, params: DistrictParams,
     tol = float(params.population.rural_share_tolerance)
     if diff > tol:
         return t("population.rural_share_warning", language or params.language,
-                 year=params.base_year, total=f"{total:,.0f}", p_base=f"{p_base:,.0f}",
-                 share=f"{params.rural_share:g}", expected=f"{expected:,.0f}",
+                 year=params.base_year, total=fmt_int(total, language or params.language),
+                 p_base=fmt_int(p_base, language or params.language),
+                 share=f"{params.rural_share:g}", expected=fmt_int(expected, language or params.language),
                  diff=f"{100 * diff:.1f}", tol=f"{100 * tol:.1f}")
     return None

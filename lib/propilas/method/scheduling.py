@@ -78,6 +78,9 @@ def schedule(interventions: pd.DataFrame, priorities: pd.DataFrame,
     year NaN, source None, status 'unfunded'. An item whose cost is unknown (NaN) is never
     funded. beneficiaries repeat on each source row of an item: count them per item_id.
     """
+    opts = params.scheduling
+    if opts.phasing != "single_year" or opts.carry_over:  # issue 16: METHOD's rule stays the default below
+        return schedule_extended(interventions, priorities, params)
     sources = list(params.budget.sources)
     atm = float(params.unit_costs.atm_per_year)
     items = ordered_items(interventions, priorities, params)
@@ -132,6 +135,116 @@ def schedule(interventions: pd.DataFrame, priorities: pd.DataFrame,
     return plan, cost
 
 
+def _plan_frames(rows: list[dict[str, Any]], cost_rows: list[dict[str, Any]],
+                 cost_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    for col in ("item_id", "community_id", "system_id", "intervention", "service", "source", "status"):
+        plan[col] = pd.Series([None if v is None or pd.isna(v) else str(v) for v in plan[col]],
+                              index=plan.index, dtype=object)
+    for col in ("year", "cost_pen", "beneficiaries", "rank", "item_cost_pen"):
+        plan[col] = plan[col].astype(float)
+    cost = pd.DataFrame(cost_rows, columns=cost_columns)
+    cost["year"] = cost["year"].astype("int64")
+    cost["source"] = cost["source"].astype(object)
+    return plan, cost
+
+
+def _plan_row(it: dict[str, Any], year: float, source: str | None, amount: float, status: str) -> dict:
+    return {"item_id": it["item_id"], "year": year, "community_id": it["community_id"],
+            "system_id": it["system_id"], "intervention": it["intervention"], "service": it["service"],
+            "cost_pen": amount, "source": source, "beneficiaries": it["beneficiaries"], "rank": it["rank"],
+            "status": status, "item_cost_pen": it["cost_pen"]}
+
+
+def _atm_item(year: int, atm: float) -> dict[str, Any]:
+    return {"item_id": f"atm-{year}", "community_id": None, "system_id": None, "intervention": "atm",
+            "service": "management", "beneficiaries": 0.0, "rank": np.nan, "cost_pen": atm}
+
+
+def schedule_extended(interventions: pd.DataFrame, priorities: pd.DataFrame,
+                      params: DistrictParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rule with `scheduling.phasing: multi_year` and/or `scheduling.carry_over: true` (issue 16).
+
+    Each year, in this order: the ATM (as in `schedule`); the tranches of multi-year works started
+    earlier (reserved when they started, so they are always paid); then each unfunded item in
+    funding order — paid whole if the remaining pooled money covers it; else, with multi_year, it
+    is started if this year's remaining money plus what is still free in the next years (each
+    year's envelope minus the ATM minus tranches already reserved) pays it within
+    `scheduling.max_years` consecutive years ending by the horizon: all of this year's remaining
+    money, then the next years' free money in turn. Its effect counts after its last tranche.
+    With carry_over, money left at the end of a year (per source) is added to the next year's;
+    cost_by_year then has `carried_in_pen`, and envelope + carried_in = spent + remaining.
+    One plan row per item × year × source charged.
+    """
+    opts = params.scheduling
+    multi = opts.phasing == "multi_year" and opts.max_years > 1
+    sources = list(params.budget.sources)
+    atm = float(params.unit_costs.atm_per_year)
+    years = list(range(params.base_year + 1, params.horizon_year + 1))
+    envs = {y: params.budget.envelope_for(y) for y in years}
+    # money of a future year that a tranche may reserve: never the ATM's
+    free = {y: max(0.0, sum(envs[y].values()) - atm) for y in years}
+    due: dict[int, list[tuple[dict[str, Any], float]]] = {y: [] for y in years}
+    recs = ordered_items(interventions, priorities, params).to_dict("records")
+    rows: list[dict[str, Any]] = []
+    cost_rows: list[dict[str, Any]] = []
+    funded: set[str] = set()
+    carried = {s: 0.0 for s in sources}
+    for year in years:
+        env = envs[year]
+        remaining = {s: env[s] + carried[s] for s in sources}
+        if atm <= sum(remaining.values()) + EPS_PEN:
+            for s, amount in _charge(remaining, atm, sources):
+                rows.append(_plan_row(_atm_item(year, atm), float(year), s, amount, "funded"))
+        else:
+            rows.append(_plan_row(_atm_item(year, atm), float(year), None, atm, "unfunded"))
+        for it, amount in due[year]:
+            for s, part in _charge(remaining, amount, sources):
+                rows.append(_plan_row(it, float(year), s, part, "funded"))
+        for it in recs:
+            cost = it["cost_pen"]
+            if it["item_id"] in funded or cost is None or math.isnan(cost):
+                continue
+            pooled = sum(remaining.values())
+            if cost <= pooled + EPS_PEN:
+                funded.add(it["item_id"])
+                for s, amount in _charge(remaining, cost, sources):
+                    rows.append(_plan_row(it, float(year), s, amount, "funded"))
+                continue
+            if not multi or pooled <= EPS_PEN:
+                continue
+            later = [y for y in years if year < y < year + opts.max_years]
+            plan_t, left = [], cost - pooled
+            for y in later:
+                if left <= EPS_PEN:
+                    break
+                take = min(free[y], left)
+                if take > EPS_PEN:
+                    plan_t.append((y, take))
+                    left -= take
+            if left > EPS_PEN:
+                continue
+            funded.add(it["item_id"])
+            for s, amount in _charge(remaining, pooled, sources):
+                rows.append(_plan_row(it, float(year), s, amount, "funded"))
+            for y, take in plan_t:
+                free[y] -= take
+                due[y].append((it, take))
+        for s in sources:
+            rem = max(0.0, remaining[s])
+            rec = {"year": year, "source": s, "envelope_pen": env[s], "spent_pen": env[s] + carried[s] - rem,
+                   "remaining_pen": rem}
+            if opts.carry_over:
+                rec["carried_in_pen"] = carried[s]
+            cost_rows.append(rec)
+        carried = {s: max(0.0, remaining[s]) if opts.carry_over else 0.0 for s in sources}
+    for it in recs:
+        if it["item_id"] not in funded:
+            rows.append(_plan_row(it, np.nan, None, it["cost_pen"], "unfunded"))
+    cols = COST_COLUMNS + (["carried_in_pen"] if opts.carry_over else [])
+    return _plan_frames(rows, cost_rows, cols)
+
+
 def _served_matrices(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
                      interventions: pd.DataFrame, params: DistrictParams):
     """Yield (service, communities, P_c(t), capacity_c(t), served_c(t)) — arrays communities ×
@@ -142,7 +255,8 @@ def _served_matrices(population: pd.DataFrame, gaps: pd.DataFrame, investment_pl
     funded = investment_plan[(investment_plan["status"] == "funded")
                              & investment_plan["year"].notna()
                              & (investment_plan["intervention"] != "atm")]
-    fyear = funded.groupby("item_id")["year"].min()
+    # an item's effect counts after its LAST tranche (multi-year works, issue 16; one year otherwise)
+    fyear = funded.groupby("item_id")["year"].max()
     items = interventions[["item_id", "community_id", "service", "served_gain"]].copy()
     items["funded_year"] = items["item_id"].map(fyear)
     items = items[items["funded_year"].notna()].reset_index(drop=True)

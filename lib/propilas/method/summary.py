@@ -18,6 +18,7 @@ import pandas as pd
 
 from propilas.method.budget_sheets import ATM, intervention_label, source_column, source_label, unrecognised_jass
 from propilas.core.labels import t
+from propilas.core.numbers import fmt_int
 from propilas.method.money import money_figures, money_text
 from propilas.method.monitoring import indicators_from_tables
 from propilas.method.sources import illustrative_inputs
@@ -224,6 +225,12 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
         "illustrative_inputs": marks.kinds_list(),
         "data_sources": sources,
     }
+    # issue 16: people-years of service the rule's plan and the best plan for the same budget add
+    from propilas.method.optimum_compare import comparison_value
+
+    comp = inputs.get("optimum_comparison")
+    out["people_years_rule"] = round_half_up(comparison_value(comp, "people_years", "rule"), 0)
+    out["people_years_optimum"] = round_half_up(comparison_value(comp, "people_years", "optimum"), 0)
     # issue 11: a run on placeholders left by `propilas new` is a draft (core/drafts.py)
     from propilas.core.drafts import placeholders_left
 
@@ -232,8 +239,8 @@ def build_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams) ->
     return json_safe(out)
 
 
-def _money(x: float | None) -> str:
-    return money_text(x)
+def _money(x: float | None, language: str | None = None) -> str:
+    return money_text(x, language)
 
 
 def _pct(x: float | None, language: str, reason: str = "reason.not_computable") -> str:
@@ -260,8 +267,8 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
                             sanitation=_pct(s["sanitation_basic_or_better_pct"], lang,
                                             "reason.sanitation_not_surveyed"), year=params.base_year),
                           lang, ("rows",)))
-    out.append(marks.mark(t("citizen.plan_money", lang, total=_money(s["investment_total_pen"]),
-                            horizon=params.horizon_year, atm=_money(s.get("atm_total_pen"))), lang, plan_uses))
+    out.append(marks.mark(t("citizen.plan_money", lang, total=_money(s["investment_total_pen"], lang),
+                            horizon=params.horizon_year, atm=_money(s.get("atm_total_pen"), lang)), lang, plan_uses))
 
     sheets = inputs.get("project_sheets")
     if sheets is not None and len(sheets):
@@ -270,15 +277,15 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
             for src in params.budget.sources:
                 amt = r.get(source_column(src))
                 if amt is not None and not pd.isna(amt) and amt > 0:
-                    parts.append(f"{source_label(src, lang)} {_money(float(amt))}")
+                    parts.append(f"{source_label(src, lang)} {_money(float(amt), lang)}")
             people = r.get("beneficiaries")
             has_people = people is not None and not pd.isna(people) and float(people) > 0
             sheet_uses = (("row",) if marks.community(r["community_id"]) else ()) + ("unit_costs", "envelope")
             out.append(marks.mark(t("citizen.sheet" if has_people else "citizen.sheet_no_people", lang,
                                     year=int(r["year"]), what=intervention_label(r["intervention"], lang),
                                     community=r.get("community_name") or r["community_id"],
-                                    people=f"{float(people):,.0f}" if has_people else "",
-                                    cost=_money(float(r["cost_pen"])),
+                                    people=fmt_int(people, lang) if has_people else "",
+                                    cost=_money(float(r["cost_pen"]), lang),
                                     who="; ".join(parts) if parts else t("common.missing", lang)), lang, sheet_uses))
     else:
         out.append(t("citizen.no_sheets", lang, years=params.budget.sheet_years))
@@ -305,7 +312,7 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
             names = dict(zip(comm["community_id"].astype(str), comm["name"].astype(str)))
             cids = [c for c in dict.fromkeys(unf["community_id"].dropna().astype(str))]
             out.append(marks.mark(t("citizen.unfunded", lang, n=s["unfunded_items"],
-                                    cost=_money(s["funding_gap_pen"]),
+                                    cost=_money(s["funding_gap_pen"], lang),
                                     communities=", ".join(names.get(c, c) for c in cids)), lang, plan_uses))
             if s.get("unpriced_items"):
                 out.append(t("citizen.unpriced", lang, n=s["unpriced_items"]))
@@ -313,9 +320,9 @@ def citizen_summary(inputs: Mapping[str, pd.DataFrame], params: DistrictParams,
             out.append(marks.mark(t("citizen.all_funded", lang), lang, plan_uses))
         if s.get("atm_unfunded_years"):
             out.append(marks.mark(t("money.sentence.atm_unfunded", lang, n=s["atm_unfunded_years"],
-                                    amount=_money(s["atm_unfunded_pen"])), lang, ("unit_costs", "envelope")))
+                                    amount=_money(s["atm_unfunded_pen"], lang)), lang, ("unit_costs", "envelope")))
 
-    out.append(marks.mark(t("citizen.atm", lang, amount=_money(float(params.unit_costs.atm_per_year))), lang,
+    out.append(marks.mark(t("citizen.atm", lang, amount=_money(float(params.unit_costs.atm_per_year), lang)), lang,
                           ("unit_costs",)))
     if s.get("jass_to_recognise"):
         out.append(marks.mark(t("citizen.jass", lang, n=s["jass_to_recognise"]), lang, ("rows",)))

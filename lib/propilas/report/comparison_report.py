@@ -15,17 +15,23 @@ from propilas.inputs.stage_tables import read_output
 from propilas.core.provenance import code_version, hash_files, package_versions
 from propilas.inputs.tableio import atomic_write_csv
 
-SHOWN = {
+# The overview in two tables of nine columns each, so a 1,280-px screen shows every column
+# (issue 13 §3: one table of 17 columns was 1,494 px wide and hid the rankings): services and
+# systems first, then money and the need rankings. Both start with the district's name.
+SHOWN_SERVICES = {
     "name": "col.district", "population_base": "col.population_base",
     "water_basic_or_better_pct": "headline.water", "sanitation_basic_or_better_pct": "headline.sanitation",
     "water_safely_managed_pct": "headline.water_safe", "systems": "comparison.systems",
     "mean_sustainability_index": "headline.mean_is", "partial_indices": "headline.partial",
-    "plan_cost_pen": "headline.plan_cost", "investment_total_pen": "headline.investment",
-    "funding_gap_pen": "headline.funding_gap", "atm_total_pen": "col.atm_total_pen",
-    "water_target_year": "headline.water_year", "rank_water": "comparison.rank_water",
-    "rank_sanitation": "comparison.rank_sanitation", "rank_sustainability": "comparison.rank_sustainability",
-    "rank_funding_gap": "comparison.rank_funding_gap",
+    "water_target_year": "headline.water_year",
 }
+SHOWN_MONEY = {
+    "name": "col.district", "plan_cost_pen": "headline.plan_cost", "investment_total_pen": "headline.investment",
+    "funding_gap_pen": "headline.funding_gap", "atm_total_pen": "col.atm_total_pen",
+    "rank_water": "comparison.rank_water", "rank_sanitation": "comparison.rank_sanitation",
+    "rank_sustainability": "comparison.rank_sustainability", "rank_funding_gap": "comparison.rank_funding_gap",
+}
+SHOWN = {**SHOWN_SERVICES, **SHOWN_MONEY}
 
 
 class ComparisonContext:
@@ -60,7 +66,10 @@ class ComparisonContext:
 
         from propilas.report.render import table_html
 
-        display(HTML(table_html(table, self.lang, columns=SHOWN, decimals=1)))
+        self.heading("comparison.table_services", level=3)
+        display(HTML(table_html(table, self.lang, columns=SHOWN_SERVICES, decimals=1)))
+        self.heading("comparison.table_money", level=3)
+        display(HTML(table_html(table, self.lang, columns=SHOWN_MONEY, decimals=1)))
         if table.get("illustrative_rows_pct") is not None and (pd.to_numeric(table["illustrative_rows_pct"]) > 0).any():
             self.narrate("comparison.illustrative_note")
 

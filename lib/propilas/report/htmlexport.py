@@ -10,13 +10,35 @@ from pathlib import Path
 
 import nbformat
 
+from propilas.core.markup import literal
 from propilas.inputs.tableio import atomic_write_text
 
 HIDDEN_TAGS = ("trainer", "remove_cell")
 CSS = """
 <style>
-body { max-width: 1100px; margin: 0 auto; }
+/* A 1,280-px screen shows every column (issue 13 §3): the page is as wide as the screen allows,
+   tables size their columns to their content and wrap long text instead of scrolling sideways. */
+body { max-width: 1240px; margin: 0 auto; }
+.jp-OutputArea-output { overflow-x: visible; }
+.jp-RenderedHTMLCommon table.propilas-table { table-layout: auto; max-width: 100%; }
 .propilas-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
+.propilas-table:has(th:nth-child(10)) { font-size: 0.8em; }
+.propilas-table:has(th:nth-child(13)) { font-size: 0.74em; }
+.propilas-table:has(th:nth-child(13)) th, .propilas-table:has(th:nth-child(13)) td { padding: 3px 4px; }
+.propilas-table th { white-space: normal; overflow-wrap: normal; hyphens: auto; min-width: 3.5em; }
+.jp-RenderedHTMLCommon .propilas-table td.txt, .jp-RenderedHTMLCommon .propilas-table th.txt { text-align: left; }
+.propilas-table td.txt { overflow-wrap: break-word; }
+.propilas-table td.long { min-width: 22em; font-size: 0.92em; }
+.propilas-table td.num { white-space: nowrap; }
+.propilas-notes { font-size: 0.85em; color: #333; margin: -0.5em 0 1em; }
+.propilas-notes li { margin: 0.1em 0; }
+img.propilas-figure { max-width: 100%; height: auto; }
+nav.propilas-nav { display: flex; flex-wrap: wrap; gap: 0.4em 1.4em; font-size: 0.9em; padding: 0.5em 0.8em;
+  font-family: var(--jp-ui-font-family, system-ui, sans-serif);
+  margin: 0.5em auto; max-width: 1240px; background: #f5f8fa; border: 1px solid #dde; box-sizing: border-box; }
+nav.propilas-nav a { text-decoration: none; }
+nav.propilas-nav a:hover { text-decoration: underline; }
+nav.propilas-nav .twin { margin-left: auto; }
 .propilas-table th { background: #eef3f7; padding: 4px 8px; border-bottom: 2px solid #9bb; vertical-align: bottom; }
 .propilas-table td { padding: 3px 8px; border-bottom: 1px solid #dde; }
 .propilas-table .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -70,14 +92,24 @@ window.addEventListener("beforeprint", function () {
 """
 
 
-@lru_cache(maxsize=1)
-def _exporter():
+LANGUAGES = ("es", "en")
+# Navigation (issue 13 §3): each page carries empty markers at its top and bottom; the batch fills
+# them once the district's pages exist (`set_nav`, run/batch.link_pages), so every link resolves.
+NAV_START, NAV_END = "<!--propilas-nav-->", "<!--/propilas-nav-->"
+_NAV = re.compile(re.escape(NAV_START) + r".*?" + re.escape(NAV_END), re.S)
+_HTML_TAG = re.compile(r"<html[^>]*>", re.I)
+
+
+@lru_cache(maxsize=2)
+def _exporter(language: str = "es"):
+    """nbconvert's exporter for pages in `language`: code, trainer notes and the other language's
+    cells (tags lang-<other>, e.g. bilingual notes of the lessons) removed."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     c = Config()
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+    c.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS) | {f"lang-{x}" for x in LANGUAGES if x != language}
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
@@ -112,14 +144,30 @@ def draft_band(nb: nbformat.NotebookNode) -> str:
     return f"<div class='propilas-draft' role='alert'>{html.escape(text)}</div>"
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str, band: str | None = None) -> str:
+def notebook_language(nb: nbformat.NotebookNode) -> str:
+    """The report language of an executed notebook: the `language` papermill injected, else the
+    injected parameters' language, else the notebook's own metadata; Spanish by default."""
+    injected = (nb.metadata.get("papermill", {}) or {}).get("parameters", {}) or {}
+    data = injected.get("params_data") if isinstance(injected.get("params_data"), dict) else {}
+    for lang in (injected.get("language"), (data or {}).get("language"), nb.metadata.get("propilas_language")):
+        if lang in LANGUAGES:
+            return lang
+    return "es"
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, band: str | None = None,
+                     language: str | None = None) -> str:
     """Self-contained page: charts embedded, no CDN scripts (reports are read offline too). A draft
-    (see `draft_band`) carries its band at the top of the page."""
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    (see `draft_band`) carries its band at the top of the page. `<html lang>` is the report
+    language; navigation markers are filled later (`set_nav`)."""
+    language = language if language in LANGUAGES else notebook_language(nb)
+    body, _ = _exporter(language).from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _EXTERNAL_SCRIPT.sub("", body)
+    body = _HTML_TAG.sub(f'<html lang="{language}">', body, count=1)
     band = draft_band(nb) if band is None else band
-    if band:
-        body = _BODY.sub(lambda m: m.group(0) + band, body, count=1)
+    top = NAV_START + NAV_END + (band or "")
+    body = _BODY.sub(lambda m: m.group(0) + top, body, count=1)
+    body = body.replace("</body>", NAV_START + NAV_END + "</body>", 1)
     return body.replace("</head>", CSS + (DRAFT_CSS if band else "") + "</head>", 1)
 
 
@@ -131,15 +179,18 @@ def export_html(ipynb: Path, html_path: Path, title: str) -> None:
 def combined_report(parts: list[tuple[str, str, Path]], title: str, html_path: Path, contents_label: str) -> None:
     """All stages of a district in one document: a contents list, then each stage's cells."""
     merged = nbformat.v4.new_notebook()
-    toc = [f"# {html.escape(title)}", "", f"<div class='propilas-toc'><strong>{html.escape(contents_label)}</strong><ol>"]
+    # the title holds the district's name (input text): shown literally, never a Markdown link
+    toc = [f"# {literal(title)}", "", f"<div class='propilas-toc'><strong>{html.escape(contents_label)}</strong><ol>"]
     for anchor, heading, _ in parts:
         toc.append(f"<li><a href='#{anchor}'>{html.escape(heading)}</a></li>")
     toc.append("</ol></div>")
     merged.cells.append(nbformat.v4.new_markdown_cell("\n".join(toc)))
     band = ""
+    language = None
     for anchor, heading, path in parts:
         nb = nbformat.read(path, as_version=4)
         band = band or draft_band(nb)
+        language = language or notebook_language(nb)
         # the break marker: print CSS starts each stage on a new page
         merged.cells.append(nbformat.v4.new_markdown_cell(f"<a id='{anchor}'></a><div class='propilas-stage-break'></div>\n\n---"))
         for i, cell in enumerate(nb.cells):
@@ -148,7 +199,38 @@ def combined_report(parts: list[tuple[str, str, Path]], title: str, html_path: P
             c = copy.deepcopy(cell)
             c["id"] = f"{anchor}-{i}"
             merged.cells.append(c)
-    atomic_write_text(notebook_to_html(merged, title, band=band), html_path)
+    atomic_write_text(notebook_to_html(merged, title, band=band, language=language), html_path)
+
+
+def nav_html(links: list[tuple[str, str]], label: str, twin: tuple[str, str, str] | None = None) -> str:
+    """The navigation bar: (href, text) links, and the twin page in the other language
+    (href, text, its language code) at the right."""
+    e = html.escape
+    items = [f"<a href='{e(href, quote=True)}'>{e(text)}</a>" for href, text in links]
+    if twin:
+        items.append(f"<a class='twin' href='{e(twin[0], quote=True)}' hreflang='{e(twin[2])}' "
+                     f"lang='{e(twin[2])}'>{e(twin[1])}</a>")
+    return f"<nav class='propilas-nav' aria-label='{e(label, quote=True)}'>{''.join(items)}</nav>"
+
+
+def set_nav(page: Path, nav: str) -> bool:
+    """Fill the navigation markers of a page (top and bottom) with `nav`; a page exported before
+    the markers existed gets them after <body>. Returns whether the file changed."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    block = NAV_START + nav + NAV_END
+    if NAV_START in text:
+        new = _NAV.sub(lambda _m: block, text)
+    else:
+        new = _BODY.sub(lambda m: m.group(0) + block, text, count=1)
+        if "nav.propilas-nav" not in new:
+            new = new.replace("</head>", CSS + "</head>", 1)
+    if new == text:
+        return False
+    atomic_write_text(new, page)
+    return True
 
 
 def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -9,16 +9,14 @@ from typing import Any
 from propilas.core.registry import COMPARISON, STAGES
 from propilas.inputs.tableio import atomic_write_text
 
-STATUS_STYLE = {
-    "ok": ("#2e7d32", "ok"), "cached": ("#558b2f", "ok (=)"), "failed": ("#c62828", "FALLÓ / FAILED"),
-    "not_run": ("#9e9e9e", "—"),
-}
+STATUS_COLOUR = {"ok": "#1b5e20", "cached": "#33691e", "failed": "#b71c1c", "not_run": "#757575"}
+STATE_COLOUR = {"completed": "#1b5e20", "failed": "#b71c1c", "stale": "#8a4b00", "draft": "#8a4b00"}
 
 
-def _t(key: str, language: str) -> str:
+def _t(key: str, language: str, **fmt: Any) -> str:
     from propilas.core.labels import t
 
-    return t(key, language)
+    return t(key, language, **fmt)
 
 
 def _draft(summary_path: Path) -> list[str] | None:
@@ -34,65 +32,121 @@ def _draft(summary_path: Path) -> list[str] | None:
     return [str(x) for x in (s.get("placeholders") or [])]
 
 
-def write_index(out_dir: Path, manifest: dict[str, Any]) -> Path:
+def _hint(district: str, reason: str, language: str) -> str:
+    """What to do about a failure: validate the inputs, correct the parameters, or read the page."""
+    low = reason.lower()
+    if "input error" in low or "dataerror" in low or "error(es) de entrada" in low:
+        key = "site.hint.input"
+    elif "params" in low or ".yaml" in low or "paramserror" in low:
+        key = "site.hint.params"
+    else:
+        key = "site.hint.stage"
+    return _t(key, language, district=district)
+
+
+def _code(text: str) -> str:
+    """Catalogue text with `code` spans, HTML-escaped."""
+    import re
+
+    parts = re.split(r"`([^`]*)`", text)
+    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+
+
+def write_index(out_dir: Path, manifest: dict[str, Any], language: str = "es",
+                twin: tuple[str, str, str] | None = None) -> Path:
+    """The report set's front page, in one language: each district by name and province, its
+    stages, files and state (completed, draft, failed with the whole reason and what to do, or
+    stale when its inputs changed since); districts of earlier runs still on disk are listed too
+    (run/batch.kept_districts). `twin`: the index in the other language (href, text, language)."""
     e = html.escape
-    head = "".join(f"<th title='{e(s.title_en)}'>{e(s.id)}<br><small>{e(s.title_es)}</small></th>" for s in STAGES)
+    L = language if language in ("es", "en") else "es"
+    head = "".join(f"<th title='{e(s.title(L))}'>{e(s.id)}<br><small>{e(s.title(L))}</small></th>" for s in STAGES)
     rows = []
     for district, info in manifest["districts"].items():
         cells = []
         for s in STAGES:
             r = info["stages"].get(s.name, {"status": "not_run"})
-            colour, text = STATUS_STYLE.get(r["status"], ("#000", r["status"]))
+            status = r.get("status", "not_run")
+            text = _t(f"site.stage.{status}", L) if status in STATUS_COLOUR else str(status)
             link = f"{district}/{s.name}.html"
-            exists = (out_dir / link).exists()
-            label = f"<a href='{e(link)}'>{e(text)}</a>" if exists else e(text)
+            label = f"<a href='{e(link)}'>{e(text)}</a>" if (out_dir / link).exists() else e(text)
             tip = e(r.get("reason", "") or f"{r.get('duration_s', 0):.1f} s")
-            cells.append(f"<td style='color:{colour}' title='{tip}'>{label}</td>")
-        reason = next((v["reason"] for v in info["stages"].values() if v["status"] == "failed"), "")
-        report = out_dir / district / "report.html"
-        rep = f"<a href='{e(district)}/report.html'>report.html</a>" if report.exists() else ""
-        if (out_dir / district / "tables.xlsx").exists():
-            rep += f"<br><a href='{e(district)}/tables.xlsx'>tables.xlsx</a>"
-        if (out_dir / district / "plan.docx").exists():  # the plan the council approves (report/plan_document.py)
-            rep += f"<br><a href='{e(district)}/plan.docx'>plan.docx</a>"
+            cells.append(f"<td class='st' style='color:{STATUS_COLOUR.get(status, '#000')}' title='{tip}'>{label}</td>")
+        files = []
+        for fname, key in (("report.html", "site.report"), ("tables.xlsx", "site.workbook"), ("plan.docx", "site.plan")):
+            if (out_dir / district / fname).exists():  # links only to files that exist
+                files.append(f"<a href='{e(district)}/{fname}'>{e(_t(key, L))}</a>")
+        reason = next((v.get("reason", "") for v in info["stages"].values() if v.get("status") == "failed"), "")
         draft = _draft(out_dir / district / "summary.json") if info["status"] == "completed" else None
-        if draft is not None:  # completed on placeholders (core/drafts.py): never the green "completo"
-            state = (f"<span style='color:#b26a00;font-weight:bold'>{e(_t('draft.index', 'es'))} / "
-                     f"{e(_t('draft.index', 'en'))}</span><br><small>{e('; '.join(draft))}</small>")
+        if info.get("stale"):
+            changed = ", ".join(info.get("stale_inputs") or [])
+            state = (f"<strong style='color:{STATE_COLOUR['stale']}'>{e(_t('site.status.stale', L))}</strong>"
+                     f"<div class='why'>{_code(_t('site.stale_reason', L, files=changed, district=district))}</div>")
+        elif draft is not None:  # completed on placeholders (core/drafts.py): never the green "completo"
+            state = (f"<strong style='color:{STATE_COLOUR['draft']}'>{e(_t('draft.index', L))}</strong>"
+                     f"<div class='why'>{e('; '.join(draft))}</div>")
+        elif info["status"] == "completed":
+            state = f"<strong style='color:{STATE_COLOUR['completed']}'>{e(_t('site.status.completed', L))}</strong>"
         else:
-            state = ("<span style='color:#2e7d32'>completo / completed</span>" if info["status"] == "completed"
-                     else f"<span style='color:#c62828'>falló / failed</span><br><small>{e(reason)}</small>")
-        rows.append(f"<tr><th style='text-align:left'>{e(district)}</th>{''.join(cells)}<td>{rep}</td><td>{state}</td></tr>")
+            state = (f"<strong style='color:{STATE_COLOUR['failed']}'>{e(_t('site.status.failed', L))}</strong>"
+                     f"<div class='reason'>{e(reason)}</div><div class='why'>{_code(_hint(district, reason, L))}</div>")
+        if district not in manifest.get("run_districts", manifest["districts"]):
+            state += f"<div class='when'>{e(_t('site.from_run', L, run_id=info.get('run_id') or '?'))}</div>"
+        name = info.get("name") or district
+        where = (_t("site.province", L, province=info["province"], department=info.get("department") or "")
+                 if info.get("province") else "")
+        rows.append(f"<tr id='d-{e(district)}'><th class='name' title='{e(district)}'>{e(name)}"
+                    f"{f'<br><small>{e(where)}</small>' if where else ''}</th>{''.join(cells)}"
+                    f"<td class='files'>{'<br>'.join(files)}</td><td class='state'>{state}</td></tr>")
     comp = manifest["comparison"]
-    comp_link = ("<a href='comparison.html'>comparison.html</a>"
-                 + (" · <a href='comparison.csv'>comparison.csv</a>" if (out_dir / "comparison.csv").exists() else "")
-                 if (out_dir / "comparison.html").exists() and comp["status"] in ("ok", "cached")
-                 else e(f"{comp['status']}: {comp.get('reason', '')}"))
-    manifest_link = ("<a href=\"manifest.json\">manifest.json</a>" if (out_dir / "manifest.json").exists()
-                     else "manifest.json")  # links only to files that exist
-    national = (" · <a href='national/national.html'>nacional / national (SIASAR)</a>"
-                if (out_dir / "national" / "national.html").exists() else "")
+    compared = [manifest["districts"].get(d, {}).get("name") or d for d in manifest.get("compared", [])]
+    if (out_dir / "comparison.html").exists() and comp["status"] in ("ok", "cached"):
+        comp_html = f"<a href='comparison.html'>{e(_t('site.comparison', L))}</a>"
+        if (out_dir / "comparison.csv").exists():
+            comp_html += " · <a href='comparison.csv'>comparison.csv</a>"
+        if compared:
+            comp_html += f"<br><small>{e(_t('site.comparison_covers', L, n=len(compared), names=', '.join(compared)))}</small>"
+    elif comp["status"] == "failed":
+        comp_html = e(_t("site.comparison_failed", L, reason=comp.get("reason", "")))
+    else:
+        comp_html = e(_t("site.comparison_none", L))
+    if (out_dir / "national" / "national.html").exists():
+        comp_html += f" · <a href='national/national.html'>{e(_t('site.national', L))}</a>"
+    manifest_link = (f'<a href="manifest.json">{e(_t("site.manifest", L))}</a>' if (out_dir / "manifest.json").exists()
+                     else e(_t("site.manifest", L)))
     cv = manifest["code_version"]
+    run_line = _t("site.run_line", L, run_id=manifest["run_id"], started=manifest["started_utc"],
+                  commit=str(cv["commit"])[:12], dirty=_t("site.dirty", L) if cv.get("dirty") else "")
+    twin_html = ""
+    if twin:
+        twin_html = (f"<p class='twin'><a href='{e(twin[0], quote=True)}' hreflang='{e(twin[2])}' "
+                     f"lang='{e(twin[2])}'>{e(twin[1])}</a></p>")
+    title = _t("site.title", L)
     page = f"""<!DOCTYPE html>
-<html lang="es"><head><meta charset="utf-8"><title>PROPILAS — report set {e(manifest['run_id'])}</title>
+<html lang="{L}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }}
-table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccd; padding: 4px 8px; text-align: center; }}
-thead th {{ background: #eef3f7; font-size: 0.85em; }} small {{ color: #555; }}
+body {{ font-family: system-ui, sans-serif; max-width: 1240px; margin: 1.5em auto; padding: 0 1em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #ccd; padding: 4px 6px; text-align: center; vertical-align: top; }}
+thead th {{ background: #eef3f7; font-size: 0.8em; font-weight: 600; }}
+thead th small {{ font-weight: normal; }}
+th.name {{ text-align: left; white-space: nowrap; }} td.files, td.state {{ text-align: left; font-size: 0.9em; }}
+td.files {{ white-space: nowrap; }}
+td.st {{ white-space: nowrap; }} td.state {{ min-width: 16em; max-width: 30em; }}
+.reason {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em; color: #5a1010; margin-top: 0.3em; }}
+.why {{ font-size: 0.85em; margin-top: 0.3em; }} .when {{ font-size: 0.8em; color: #555; margin-top: 0.3em; }}
+small {{ color: #555; }} p.twin {{ float: right; margin: 0; }}
 </style></head><body>
-<h1>PROPILAS — planes distritales de agua y saneamiento rural / district water and sanitation plans</h1>
-<p>Ejecución / run <code>{e(manifest['run_id'])}</code> · {e(manifest['started_utc'])} ·
-código / code <code>{e(str(cv['commit'])[:12])}</code>{' (modificado / dirty)' if cv.get('dirty') else ''} ·
-{manifest_link}</p>
-<h2>Comparación / comparison</h2><p>{comp_link}{national}</p>
-<h2>Distritos × etapas / districts × stages</h2>
-<table><thead><tr><th>distrito / district</th>{head}<th>informe / report</th><th>estado / status</th></tr></thead>
+{twin_html}<h1>{e(title)}</h1>
+<p>{e(run_line)} · {manifest_link}</p>
+<h2>{e(_t('site.comparison', L))}</h2><p>{comp_html}</p>
+<h2>{e(_t('site.districts', L))}</h2>
+<table><thead><tr><th>{e(_t('site.col_district', L))}</th>{head}<th>{e(_t('site.col_files', L))}</th>
+<th>{e(_t('site.col_status', L))}</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
-<p><small>ok = ejecutado / executed; ok (=) = sin cambios desde la última ejecución / unchanged since the last run;
-— = no ejecutado porque falló una etapa anterior / not run because an earlier stage failed.</small></p>
-<p><small>Datos reales de sistemas: SIASAR Perú vía openwashdata/portawaterperu (Judah, Loos &amp; Zhong 2024), CC BY 4.0.
-Las filas ilustrativas están marcadas en cada informe. / Real system data: SIASAR Peru via openwashdata, CC BY 4.0;
-illustrative rows are marked in every report.</small></p>
+<p><small>{e(_t('site.legend', L))}</small></p>
+<p><small>{e(_t('site.credit', L))}</small></p>
 </body></html>
 """
     path = out_dir / "index.html"

@@ -23,8 +23,8 @@ def need_map(comparison: pd.DataFrame, language: str, data_dir: Path | str | Non
     if not feats or comparison is None or comparison.empty or "need_rank" not in comparison.columns:
         return None
     keys = match_ubigeo(comparison, data_dir)
-    ranks = {k: r for k, r in zip(keys, pd.to_numeric(comparison["need_rank"], errors="coerce"))
-             if k is not None and r == r}
+    need = pd.to_numeric(comparison["need_rank"], errors="coerce").astype("float64")  # NA (Int64) -> NaN
+    ranks = {k: float(r) for k, r in zip(keys, need) if k is not None and pd.notna(r)}
     if not ranks:
         return None
     source = t("national.chart_source", language)

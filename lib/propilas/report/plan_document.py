@@ -21,6 +21,7 @@ import pandas as pd
 
 from propilas.core.labels import catalogue, label, t
 from propilas.core.params import DistrictParams, load_params
+from propilas.core.numbers import fmt_int
 from propilas.method.money import money_sentences, money_text
 
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) less 2.5 cm margins
@@ -36,7 +37,7 @@ def _missing(x: Any) -> bool:
 
 
 def persons(x: Any, language: str) -> str:
-    return t("common.missing", language) if _missing(x) else f"{float(x):,.0f}"
+    return t("common.missing", language) if _missing(x) else fmt_int(x, language)
 
 
 def pct(x: Any, language: str) -> str:
@@ -44,12 +45,12 @@ def pct(x: Any, language: str) -> str:
 
 
 def money(x: Any, language: str) -> str:
-    return t("common.missing", language) if _missing(x) else money_text(x)
+    return t("common.missing", language) if _missing(x) else money_text(x, language)
 
 
 def soles(x: Any, language: str) -> str:
     """Whole soles without the 'S/' (in a column whose header says soles)."""
-    return t("common.missing", language) if _missing(x) else f"{float(x):,.0f}"
+    return t("common.missing", language) if _missing(x) else fmt_int(x, language)
 
 
 def year(x: Any, language: str) -> str:
@@ -180,6 +181,11 @@ class _Doc:
         from docx.shared import Cm
 
         if fig is None:
+            return
+        from propilas.stages.charts.common import NoChart
+
+        if isinstance(fig, NoChart):  # a chart with nothing to show: the sentence saying why
+            self.para(fig.text, italic=True)
             return
         ax_title = fig.axes[0].get_title(loc="left") if fig.axes else ""
         texts = [x.get_text() for x in fig.texts]

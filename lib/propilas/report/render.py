@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any, Mapping
 
 import pandas as pd
@@ -14,32 +15,43 @@ import pandas as pd
 from propilas.core import labels
 
 
+def figure_alt(fig) -> str:
+    """The description of a chart for its alt text, in the report language: the one its chart
+    function gave (`fig.propilas_alt`, from the catalogue), else its titles (never empty, never
+    nbconvert's English 'No description has been provided for this image')."""
+    alt = getattr(fig, "propilas_alt", None)
+    if alt:
+        return str(alt)
+    titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        titles += [ax.get_title(loc) for loc in ("left", "center", "right")]
+    return ". ".join(x for x in titles if x) or "—"
+
+
 def show_figure(fig) -> None:
-    """Embed a chart as PNG (the report is one self-contained file); None (e.g. no coordinates) shows nothing."""
+    """Embed a chart as PNG (the report is one self-contained file) with its description as alt
+    text. A chart with nothing to show (stages/charts/common.NoChart) is the sentence saying why;
+    None (e.g. no coordinates, said by the page) shows nothing."""
+    import base64
     import io
 
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
+    from IPython.display import HTML, Markdown, display
 
     if fig is None:
         return
-    from propilas.stages.charts.common import plain_text
+    from propilas.stages.charts.common import NoChart, plain_text
 
+    if isinstance(fig, NoChart):
+        display(Markdown(f"*{fig.text}*"))
+        return
     plain_text(fig)  # names are plain text: a '$…$' name is never mathtext (stages/charts/common.py)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
-    alt = getattr(fig, "propilas_alt", None)  # maps describe themselves (stages/charts/maps.py)
-    if alt:
-        import base64
-        import html as _html
-
-        from IPython.display import HTML
-
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
-        display(HTML(f'<img class="propilas-map" alt="{_html.escape(alt)}" src="data:image/png;base64,{data}">'))
-        return
-    display(Image(data=buf.getvalue(), format="png"))
+    alt = html.escape(figure_alt(fig))
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
 
 
 def _is_year_or_rank(name: str) -> bool:
@@ -48,55 +60,110 @@ def _is_year_or_rank(name: str) -> bool:
             or low.endswith(("year", "rank")) or "_year" in low or "_rank" in low)
 
 
-def _formatters(df: pd.DataFrame, decimals: int) -> dict[str, Any]:
-    """Whole numbers without decimals, others with `decimals`; thousands separated."""
+# Persons, households and soles are whole numbers for people (issue 13 §3: never '564.08' persons):
+# a column is one when its name or its header says so.
+_WHOLE_NAME = re.compile(r"(population|households|beneficiar|served|without_service|persons|people|_pen$|"
+                         r"^cost|_cost|^gap$|^gap_(water|sanitation)$|^(water|sanitation)_gap$|^amount)")
+_NOT_WHOLE = re.compile(r"(pct|share|rate|index|score|ratio|indicator|_pp$|prob|p_top)")
+_WHOLE_HEADER = re.compile(r"\((personas|persons|S/|soles[^)]*|hogares|households)\)|\bS/", re.I)
+
+
+def whole_number_column(name: str, header: str = "") -> bool:
+    """Is a table column persons, households or soles (shown as whole numbers)?"""
+    low = str(name).lower()
+    if _NOT_WHOLE.search(low) or "%" in header:
+        return False
+    return bool(_WHOLE_NAME.search(low) or _WHOLE_HEADER.search(header))
+
+
+def _formatters(df: pd.DataFrame, decimals: int, language: str = "en",
+                whole: set | frozenset = frozenset()) -> dict[str, Any]:
+    """Whole numbers (and persons/soles columns, `whole`) without decimals, others with `decimals`;
+    thousands grouped in the language's convention (core/numbers.py)."""
+    from propilas.core.numbers import fmt_decimal, fmt_int
+
     out = {}
     for col in df.columns:
         s = df[col]
         if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
             continue
         vals = pd.to_numeric(s, errors="coerce").dropna()
-        whole = bool(len(vals)) and bool((vals == vals.round()).all())
-        if whole and _is_year_or_rank(str(col)):
+        is_whole = bool(len(vals)) and bool((vals == vals.round()).all())
+        if is_whole and _is_year_or_rank(str(col)):
             out[col] = lambda x: f"{x:.0f}"
+        elif is_whole or col in whole:
+            out[col] = lambda x, lang=language: fmt_int(x, lang)
         else:
-            out[col] = (lambda x: f"{x:,.0f}") if whole else (lambda x, d=decimals: f"{x:,.{d}f}")
+            out[col] = lambda x, d=decimals, lang=language: fmt_decimal(x, lang, d)
     return out
+
+
+# Lists of what a row lacks are footnotes under the table when long (issue 13 §3); other long text
+# wraps in a wide column.
+FOOTNOTE_COLUMNS = ("flags", "fallbacks")
+FOOTNOTE_CHARS = 60
+LONG_CHARS = 60
 
 
 def table_html(df: pd.DataFrame, language: str, columns: Mapping[str, str] | None = None,
                codes: Mapping[str, str] | None = None, decimals: int = 1, max_rows: int = 60,
                percent: list[str] | None = None) -> str:
-    """Fractions listed in `percent` are shown as percentages (files keep fractions 0-1)."""
-    shown = labels.relabel(df, dict(codes or {}), language)
+    """Fractions listed in `percent` are shown as percentages (files keep fractions 0-1). Code
+    columns read labels and flags read sentences (core/codes.py) even when `codes` does not name
+    them; a missing cell reads "sin dato", never <NA>, nan or None (issue 13 §1)."""
+    from propilas.core.codes import for_people
+
+    shown = for_people(labels.relabel(df, dict(codes or {}), language), language, skip=dict(codes or {}))
     for col in percent or []:
         if col in shown.columns:
             shown[col] = pd.to_numeric(shown[col], errors="coerce") * 100
+    whole = {c for c in shown.columns if whole_number_column(c)}
+    notes_in = {c for c in shown.columns if c in FOOTNOTE_COLUMNS}
     if columns:
         shown = shown[[c for c in columns if c in shown.columns]]
-        shown = shown.rename(columns={c: labels.t(k, language) for c, k in columns.items()})
+        heads = {c: labels.t(k, language) for c, k in columns.items()}
+        whole = {heads.get(c, c) for c in shown.columns
+                 if whole_number_column(c, heads.get(c, "")) or (c in whole and "%" not in heads.get(c, ""))}
+        notes_in = {heads.get(c, c) for c in notes_in}
+        shown = shown.rename(columns=heads)
     for col in shown.columns:
         if shown[col].dtype == object:
-            shown[col] = ["—" if v is None or (isinstance(v, float) and v != v) else v for v in shown[col]]
+            shown[col] = [None if labels.is_unknown(v) else v for v in shown[col]]
     more = len(shown) - max_rows
     shown = shown.head(max_rows)
-    fmt = _formatters(shown, decimals)
+    fmt = _formatters(shown, decimals, language, whole)
     missing = labels.t("common.missing", language)
     e = html.escape
     head = "".join(f"<th class='{'num' if c in fmt else 'txt'}'>{e(str(c))}</th>" for c in shown.columns)
-    rows = []
+    rows, notes = [], []
+    long_cols = {c for c in shown.columns if c not in fmt and c not in notes_in
+                 and shown[c].astype(str).str.len().mean() > LONG_CHARS}
     for rec in shown.itertuples(index=False):
         cells = []
         for c, v in zip(shown.columns, rec):
             if c in fmt:
-                text = missing if v is None or pd.isna(v) else fmt[c](v)
+                text = missing if labels.is_unknown(v) else (fmt[c](v) or missing)
                 cells.append(f"<td class='num'>{e(text)}</td>")
             else:
-                text = missing if v is None or (isinstance(v, float) and v != v) else str(v)
-                cells.append(f"<td class='txt'>{e(text)}</td>")
+                text = missing if labels.is_unknown(v) else str(v)
+                if c in notes_in and len(text) > FOOTNOTE_CHARS:
+                    # a long list (what a system lacks) goes under the table: no row hundreds of px tall
+                    notes.append((str(rec[0]), text))
+                    ref = labels.t("common.note_ref", language, n=len(notes))
+                    cells.append(f"<td class='txt'><a href='#{{nid}}-{len(notes)}'>{e(ref)}</a></td>")
+                    continue
+                cells.append(f"<td class='txt{' long' if c in long_cols else ''}'>{e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     body = (f"<table class='propilas-table'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
+    if notes:
+        import hashlib
+
+        nid = "n" + hashlib.sha1("".join(t for _, t in notes).encode()).hexdigest()[:8]
+        body = body.replace("{nid}", nid)
+        body += "<ol class='propilas-notes'>" + "".join(
+            f"<li id='{nid}-{i}'><strong>{e(who)}</strong>: {e(text)}</li>" for i, (who, text) in enumerate(notes, 1)
+        ) + "</ol>"
     if more > 0:
         body += f"<p><em>{html.escape(labels.t('common.more_rows', language, n=more))}</em></p>"
     return body

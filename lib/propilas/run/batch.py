@@ -15,6 +15,8 @@ from propilas.core.paths import district_dir, output_path
 from propilas.core.registry import COMPARISON, STAGES
 from propilas.core.errors import PropilasError
 from propilas.run.lock import output_lock
+from propilas.run.site import (_in_order, build_manifest, kept_districts, link_comparison_page, link_district_pages,
+                               site_language, twin_page)
 from propilas.run.runner import (CACHED, DERIVED, FAILED, NOT_RUN, OK, RunConfig, StageResult, completed,
                                   run_district)
 
@@ -170,20 +172,28 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
     # manifest) after it.
     for d in districts:
         finish_district(cfg, d, results[d], ("report", "plan"))
+    # The report set accumulates (issue 13 §4): districts of earlier runs whose outputs are on disk
+    # stay in the index and, when their inputs did not change since, in the comparison.
+    kept = kept_districts(cfg, districts)
     done = [d for d in districts if completed(results[d])]
+    done += [d for d, info in kept.items() if info["status"] == "completed" and not info.get("stale")]
+    done = _in_order(cfg, done)
     try:
         comparison = run_comparison(cfg, done, results)
     except Exception as exc:  # noqa: BLE001
         from propilas.run.kernel import _failure_reason
 
         comparison = StageResult("*", COMPARISON.name, FAILED, 0.0, _failure_reason(exc))
-    manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
+    for d in districts:  # every page links to the index, its report, the stages around it, its twin
+        link_district_pages(cfg, d, results[d])
+    link_comparison_page(cfg, comparison)
+    manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0, kept, done)
     atomic_write_json(manifest, cfg.out_dir / "manifest.json")
     if not all([finish_district(cfg, d, results[d], ("workbook",)) for d in districts]):
-        manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0)
+        manifest = build_manifest(cfg, districts, results, comparison, started, time.perf_counter() - t0, kept, done)
         atomic_write_json(manifest, cfg.out_dir / "manifest.json")
     try:
-        write_index(cfg.out_dir, manifest)
+        write_index(cfg.out_dir, manifest, site_language(cfg), twin_page(cfg, cfg.out_dir / "index.html", None))
     except Exception as exc:  # noqa: BLE001 - the manifest must not say 0 when the run did not finish
         manifest["exit_code"] = 1
         manifest["error"] = f"index.html could not be written: {type(exc).__name__}: {exc}"
@@ -224,7 +234,7 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
 
     src = cfg.notebooks_dir / COMPARISON.notebook
     summaries = [output_path(cfg.out_dir, d, "summary.json") for d in done]
-    lang = cfg.language or "es"
+    lang = site_language(cfg)
     params = {"districts": done, "out_dir": str(cfg.out_dir), "run_id": cfg.run_id, "language": lang}
     key = cache.stage_key(src, {k: v for k, v in params.items() if k != "run_id"}, summaries)
     nb_out, html_out, csv_out = (cfg.out_dir / COMPARISON.notebook, cfg.out_dir / "comparison.html",
@@ -274,13 +284,15 @@ def export_workbook(cfg: RunConfig, district: str, results: list[StageResult]) -
         cache.invalidate(d, "workbook")
         path.unlink(missing_ok=True)
         return
-    lang = cfg.language or load_params(district, cfg.params_dir).language
+    params = load_params(district, cfg.params_dir)
+    lang = cfg.language or params.language
+    params = params.model_copy(update={"language": lang})  # the summary sheet's headline (issue 13 §7)
     inputs = [p for st in STAGES for p in stage_outputs(cfg.out_dir, district, st)]
     key = cache.stage_key(None, {"derived": "tables.xlsx", "language": lang}, inputs)
     if _derived_fresh(cfg, district, "workbook", key):
         return
     cache.invalidate(d, "workbook")
-    export_tables_xlsx(cfg.out_dir, district, lang)
+    export_tables_xlsx(cfg.out_dir, district, lang, params=params)
     cache.save_record(d, "workbook", key, [path], {"run_id": cfg.run_id})
 
 
@@ -344,47 +356,32 @@ def write_district_report(cfg: RunConfig, district: str, results: list[StageResu
     cache.save_record(d, "report", key, [report], {"run_id": cfg.run_id})
 
 
-def build_manifest(cfg: RunConfig, districts: list[str], results: dict[str, list[StageResult]],
-                   comparison: StageResult, started: _dt.datetime, seconds: float) -> dict[str, Any]:
-    from propilas.core.provenance import code_version, package_versions
-
-    status = {d: ("completed" if completed(results[d]) else "failed") for d in districts}
-    return {
-        "run_id": cfg.run_id,
-        "started_utc": started.isoformat(timespec="seconds"),
-        "duration_s": round(seconds, 2),
-        "code_version": code_version(str(cfg.root)),
-        "packages": package_versions(),
-        "out_dir": str(cfg.out_dir),
-        "stages": [s.name for s in STAGES],
-        "districts": {
-            d: {
-                "status": status[d],
-                "stages": {r.stage: {k: v for k, v in r.as_dict().items() if k not in ("district", "stage")}
-                           for r in results[d]},
-            }
-            for d in districts
-        },
-        "comparison": comparison.as_dict(),
-        "exit_code": 0 if all(v == "completed" for v in status.values()) and comparison.status != FAILED else 1,
-    }
-
-
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def status_table(manifest: dict[str, Any]) -> str:
-    """Plain-text district x stage table printed at the end of a run."""
-    ids = [s.split("_", 1)[0] for s in manifest["stages"]]
-    sym = {OK: "ok", CACHED: "=", FAILED: "FAIL", NOT_RUN: "-"}
-    width = max([8] + [len(d) for d in manifest["districts"]])
-    lines = [f"{'district':{width}s} " + " ".join(f"{i:>4s}" for i in ids) + "  status / reason"]
-    for d, info in manifest["districts"].items():
-        cells = [sym.get(info["stages"].get(s, {}).get("status", NOT_RUN), "?") for s in manifest["stages"]]
-        reason = next((v["reason"].splitlines()[0] for v in info["stages"].values() if v["status"] == FAILED), "")
-        lines.append(f"{d:{width}s} " + " ".join(f"{c:>4s}" for c in cells) + f"  {info['status']} {reason}")
-    c = manifest["comparison"]
-    lines.append(f"comparison: {c['status']} {c.get('reason', '')}")
-    lines.append("(ok = executed, = = unchanged since last run (cached), FAIL = failed, - = not run)")
-    return "\n".join(lines)
+def run_languages(districts: list[str], cfg: RunConfig, languages: list[str], **kw: Any) -> dict[str, dict[str, Any]]:
+    """The report set in each language: the first in `cfg.out_dir`, each other one in
+    `cfg.out_dir/<language>/` (README: "Two languages"); then every page is linked to its twin.
+    Returns {language: manifest}."""
+    import dataclasses
+
+    from propilas.report.index import write_index
+
+    top = cfg.out_dir
+    if len(languages) <= 1:
+        c = dataclasses.replace(cfg, language=languages[0] if languages else cfg.language)
+        return {c.language or site_language(c): run_batch(districts, c, **kw)}
+    manifests: dict[str, dict[str, Any]] = {}
+    configs: dict[str, RunConfig] = {}
+    for i, lang in enumerate(languages):
+        c = dataclasses.replace(cfg, out_dir=top if i == 0 else top / lang, language=lang, site_root=top)
+        configs[lang] = c
+        manifests[lang] = run_batch(districts, c, **kw)
+    for lang, c in configs.items():  # now that every language exists, each page links to its twin
+        with output_lock(c, kw.get("wait", 0)):
+            for d in districts:
+                link_district_pages(c, d)
+            link_comparison_page(c)
+            write_index(c.out_dir, manifests[lang], site_language(c), twin_page(c, c.out_dir / "index.html", None))
+    return manifests

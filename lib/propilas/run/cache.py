@@ -83,3 +83,20 @@ def invalidate(district_dir: Path, stage_name: str) -> None:
         record_path(district_dir, stage_name).unlink()
     except FileNotFoundError:
         pass
+
+
+def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: str) -> str | None:
+    """After a page's navigation was rewritten (report/htmlexport.set_nav): record its new hash,
+    but only where the record held the page as it was (a stale record stays stale). Returns the
+    new hash, or None when the record was not updated."""
+    rec = load_record(district_dir, stage_name)
+    try:
+        rel = str(Path(path).relative_to(district_dir))
+    except ValueError:
+        return None
+    if not rec or rec.get("outputs", {}).get(rel) != old_digest:
+        return None
+    digest = sha256_file(Path(path))
+    rec["outputs"][rel] = digest
+    atomic_write_json(rec, record_path(district_dir, stage_name))
+    return digest

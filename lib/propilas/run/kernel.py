@@ -109,13 +109,21 @@ def _whole_notebook(path: Path) -> bool:
         return False
 
 
+REASON_LINES = 60
+
+
 def _failure_reason(exc: BaseException) -> str:
     name = type(exc).__name__
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
     if ename:
-        first = str(evalue).strip().splitlines()
-        return f"{ename}: {first[0] if first else ''}"[:500] + (" …" if len(first) > 1 else "")
+        # the whole message (an input error lists every problem with file, row and column), up to
+        # REASON_LINES lines: the index shows it in full with what to do (issue 13 §3)
+        lines = str(evalue).strip().splitlines()
+        text = "\n".join(line[:500] for line in lines[:REASON_LINES])
+        if len(lines) > REASON_LINES:
+            text += f"\n… (+{len(lines) - REASON_LINES})"
+        return f"{ename}: {text}"
     if name in ("CellTimeoutError", "TimeoutError"):
         import re
 
@@ -143,9 +151,11 @@ def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], re
             cell.metadata["tags"] = cell.metadata.get("tags", [])
         nb.metadata["papermill"] = {}
         nb = pm.parameterize.parameterize_notebook(nb, parameters)
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+        banner = nbformat.v4.new_markdown_cell(
             f"<div style='border:2px solid #c62828;padding:8px'><strong>FAILED / FALLÓ:</strong> "
-            f"{html.escape(reason)}</div>"))
+            f"{html.escape(reason)}</div>")
+        banner.metadata["tags"] = ["propilas-failure"]  # its page shows the reason for people instead
+        nb.cells.insert(0, banner)
         atomic_write_text(nbformat.writes(nb), dest)
     except Exception:  # noqa: BLE001 - the status and reason are recorded anyway
         pass

@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from propilas.run.lessons_budget import (
     TARGET_DEPENDENT,
+    SWEEP_MULTIPLIERS,
     PlanResult,
+    envelope_sweep,
     plan_summary_table,
     plan_with_envelope,
+    rule_and_optimum,
     scaled_envelope_overrides,
     show_plan,
+    show_sweep,
+    sweep_chart,
+    sweep_table,
     trajectory_chart,
     year_or_never,
 )
@@ -64,4 +70,10 @@ __all__ = [
     "weights_table",
     "with_overrides",
     "year_or_never",
+    "SWEEP_MULTIPLIERS",
+    "envelope_sweep",
+    "rule_and_optimum",
+    "show_sweep",
+    "sweep_chart",
+    "sweep_table",
 ]

@@ -181,3 +181,90 @@ def show_plan(tables: Mapping[str, Any], params: DistrictParams, multiplier: flo
     display(HTML(html_table(plan_summary_table(result, lang))))
     display(figure_image(trajectory_chart(result, reference, lang, chart_source(params, tables))))
     return result
+
+
+# ---------------------------------------------------------------------------- rule and optimum (issue 16)
+SWEEP_MULTIPLIERS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def rule_and_optimum(result: PlanResult) -> dict[str, float | None]:
+    """People-years and target years of the rule's plan and of the best plan for the same money,
+    read from stage 5's `optimum_comparison` (method/optimum_compare.py, the figures every page
+    states). A target year None: not met by the horizon (or unknown)."""
+    from propilas.method.optimum_compare import comparison_value
+
+    comp = result.tables.get("optimum_comparison")
+    return {f"{m}_{side}": comparison_value(comp, m, side)
+            for m in ("people_years", "water_target_year", "sanitation_target_year", "proven_optimal")
+            for side in ("rule", "optimum")}
+
+
+def envelope_sweep(tables: Mapping[str, Any], params: DistrictParams,
+                   multipliers: tuple[float, ...] = SWEEP_MULTIPLIERS,
+                   sanitation_target: float | None = None) -> pd.DataFrame:
+    """The rule and the optimum side by side as the envelope moves: one row per multiplier with the
+    yearly envelope (first plan year), the people-years of both plans, what the rule leaves on the
+    table, and the year each target is met under each plan (NaN = not by the horizon)."""
+    rows = []
+    for m in multipliers:
+        r = plan_with_envelope(tables, params, m, sanitation_target)
+        v = rule_and_optimum(r)
+        env = sum(r.params.budget.envelope_for(params.base_year + 1).values())
+        pr, po = v["people_years_rule"], v["people_years_optimum"]
+        rows.append({"multiplier": float(m), "envelope_pen": float(env),
+                     "people_years_rule": np.nan if pr is None else pr,
+                     "people_years_optimum": np.nan if po is None else po,
+                     "left_on_table": np.nan if pr is None or po is None else po - pr,
+                     **{f"{s}_year_{side}": (np.nan if v[f"{s}_target_year_{side}"] is None
+                                             else v[f"{s}_target_year_{side}"])
+                        for s in ("water", "sanitation") for side in ("rule", "optimum")},
+                     "proven": v["proven_optimal_optimum"] == 1})
+    return pd.DataFrame(rows)
+
+
+def sweep_table(sweep: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The sweep for people: money and people-years as whole numbers, years or 'not met'."""
+    def year(v: float) -> str:
+        return text("not_met", language) if pd.isna(v) else str(int(v))
+
+    return pd.DataFrame({
+        text("sweep_multiplier", language): [f"× {m:g}" for m in sweep["multiplier"]],
+        text("sweep_envelope", language): [fmt_number(v) for v in sweep["envelope_pen"]],
+        text("sweep_py_rule", language): [fmt_number(v) for v in sweep["people_years_rule"]],
+        text("sweep_py_optimum", language): [fmt_number(v) + ("" if p else " *")
+                                             for v, p in zip(sweep["people_years_optimum"], sweep["proven"])],
+        text("sweep_left", language): [fmt_number(v) for v in sweep["left_on_table"]],
+        text("sweep_water_years", language): [f"{year(a)} / {year(b)}" for a, b in
+                                              zip(sweep["water_year_rule"], sweep["water_year_optimum"])],
+        text("sweep_sanitation_years", language): [f"{year(a)} / {year(b)}" for a, b in
+                                                   zip(sweep["sanitation_year_rule"], sweep["sanitation_year_optimum"])],
+    })
+
+
+def sweep_chart(sweep: pd.DataFrame, language: str, source: str) -> Figure:
+    """People-years of the rule's plan and of the best plan against the envelope multiplier."""
+    from propilas.stages.charts.common import finish, new_figure
+
+    fig, ax = new_figure(8, 4)
+    x = sweep["multiplier"].to_numpy(dtype=float)
+    ax.plot(x, sweep["people_years_rule"], marker="o", color="#607d8b", label=text("sweep_py_rule", language))
+    ax.plot(x, sweep["people_years_optimum"], marker="s", color="#2e7d32", label=text("sweep_py_optimum", language))
+    ax.fill_between(x, sweep["people_years_rule"], sweep["people_years_optimum"], color="#2e7d32", alpha=0.12)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return finish(fig, text("sweep_title", language), source, xlabel=text("sweep_multiplier", language),
+                  ylabel=text("sweep_axis", language), alt=text("sweep_alt", language))
+
+
+def show_sweep(tables: Mapping[str, Any], params: DistrictParams, sanitation_target: float | None = None,
+               out: Any | None = None) -> pd.DataFrame:
+    """Display the rule-and-optimum sweep (table and chart) in the cell, or in the Output `out`."""
+    from IPython.display import HTML, Markdown
+
+    display = displayer(out)
+    lang = params.language
+    sweep = envelope_sweep(tables, params, sanitation_target=sanitation_target)
+    display(HTML(html_table(sweep_table(sweep, lang))))
+    if not sweep["proven"].all():
+        display(Markdown(text("sweep_not_proven", lang)))
+    display(figure_image(sweep_chart(sweep, lang, chart_source(params, tables))))
+    return sweep

@@ -41,17 +41,22 @@ class RunConfig:
     force: bool = False
     kernel: str | None = None  # None: from params (run.kernel)
     language: str | None = None  # override params.language for every district (tests run both)
+    # issue 13: the language of the pages that belong to no district (index, comparison) when
+    # `language` is None, and the top folder of a report set built in several languages (the
+    # first language in it, each other one in <site_root>/<language>/; run/batch.run_languages)
+    ui_language: str | None = None
+    site_root: Path | None = None
 
     @classmethod
     def create(cls, root: Path | str = ".", out_dir: Path | str | None = None, force: bool = False,
                language: str | None = None, params_dir: Path | str | None = None,
-               data_dir: Path | str | None = None) -> "RunConfig":
+               data_dir: Path | str | None = None, ui_language: str | None = None) -> "RunConfig":
         root = Path(root).resolve()
         run_id = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         return cls(root=root, params_dir=Path(params_dir or root / "params").resolve(),
                    data_dir=Path(data_dir or root / "data").resolve(),
                    out_dir=Path(out_dir or root / "outputs").resolve(), notebooks_dir=root / "notebooks",
-                   run_id=run_id, force=force, language=language)
+                   run_id=run_id, force=force, language=language, ui_language=ui_language)
 
 
 @dataclass
@@ -212,8 +217,13 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         if not nb_out.exists():
             _write_failed_notebook(src, nb_out, parameters, reason)
         if nb_out.exists():
-            try:
-                export_html(nb_out, html_out, f"{district} · {stage.name} (FAILED)")
+            try:  # a page for people: plain reason, next step, the traceback folded (issue 13 §1)
+                from propilas.report.failed_page import export_failed_html
+
+                lang = cfg.language or params_data.get("language", "es")
+                title = stage.title(lang)
+                export_failed_html(nb_out, html_out, f"{params_data.get('name', district)} · {title}", reason,
+                                   district, title, lang)
             except Exception:  # noqa: BLE001
                 pass
         for p in stage_outputs(cfg.out_dir, district, stage):

@@ -9,8 +9,17 @@ from propilas.method.scheduling import schedule, target_years, trajectory
 
 
 def compute(inputs: dict[str, pd.DataFrame], params: DistrictParams) -> dict[str, pd.DataFrame]:
-    """Writes investment_plan, cost_by_year, trajectory, target_years (pure: no file I/O)."""
+    """Writes investment_plan, cost_by_year, trajectory, target_years, and beside the rule's plan the
+    best plan for the same budget (issue 16): optimum (the schedule) and optimum_comparison (pure)."""
+    from propilas.method import optimum, optimum_compare
+
     plan, cost = schedule(inputs["interventions"], inputs["priorities"], params)
     traj = trajectory(inputs["population"], inputs["gaps"], plan, inputs["interventions"], params)
-    return {"investment_plan": plan, "cost_by_year": cost, "trajectory": traj,
-            "target_years": target_years(traj, plan, params)}
+    ty = target_years(traj, plan, params)
+    best = optimum.optimise(inputs["interventions"], inputs["priorities"], inputs["population"], inputs["gaps"],
+                            params, plan)
+    table = optimum_compare.optimum_table(best, plan)
+    comp = optimum_compare.comparison(best, plan, table, ty, inputs["population"], inputs["gaps"], inputs["interventions"],
+                              params)
+    return {"investment_plan": plan, "cost_by_year": cost, "trajectory": traj, "target_years": ty,
+            "optimum": table, "optimum_comparison": comp}

@@ -9,9 +9,10 @@ from matplotlib.figure import Figure
 from propilas.method.budget_sheets import source_column, source_label
 from propilas.core.labels import t
 from propilas.core.params import DistrictParams
-from propilas.stages.charts.common import finish, mark_bars, new_figure, row_legend_handle, source_with_marks, stamp
+from propilas.stages.charts.common import (NoChart, finish, mark_bars, new_figure, row_legend_handle,
+                                           source_with_marks, stamp, thousands)
 
-SOURCE_COLOURS: tuple[str, ...] = ("#0073b0", "#48bde8", "#8d6e63", "#9ccc65", "#ffa726", "#9e9e9e")
+SOURCE_COLOURS: tuple[str, ...] = ("#0072b2", "#56b4e9", "#8d6e63", "#009e73", "#e69f00", "#9e9e9e")
 
 
 def sheets_cost_chart(project_sheets: pd.DataFrame, params: DistrictParams, illustrative=None) -> Figure:
@@ -20,6 +21,10 @@ def sheets_cost_chart(project_sheets: pd.DataFrame, params: DistrictParams, illu
     lang = params.language
     years = params.budget.sheet_years
     cols = [source_column(s) for s in params.budget.sources]
+    if project_sheets.empty:
+        return NoChart(t("chart.empty.sheets", lang, years=years))
+    alt = t("alt.sheets", lang, years=years, n=project_sheets["community_id"].nunique(),
+            total=float(project_sheets[[c for c in cols if c in project_sheets]].to_numpy(dtype=float).sum()))
     fig, ax = new_figure(8.0, max(3.0, 0.45 * project_sheets["community_id"].nunique() + 1.8)
                          if len(project_sheets) else 3.0)
     marked = 0
@@ -43,8 +48,8 @@ def sheets_cost_chart(project_sheets: pd.DataFrame, params: DistrictParams, illu
         ax.legend(handles=handles + ([row_legend_handle(lang)] if marked else []), frameon=False, fontsize=8,
                   loc="lower right")
         stamp(ax, illustrative, lang, ("unit_costs", "envelope"))
-        ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+        ax.xaxis.set_major_formatter(thousands(lang))
     note = source_with_marks(t("budget.source_note", lang, district=params.name), illustrative, lang,
                              ("rows", "unit_costs", "envelope"), rows_marked=bool(marked))
     return finish(fig, t("budget.sheets_title", lang, years=years), note,
-                  xlabel=t("budget.axis_cost", lang), ylabel=t("budget.axis_community", lang), ax=ax)
+                  xlabel=t("budget.axis_cost", lang), ylabel=t("budget.axis_community", lang), ax=ax, alt=alt)

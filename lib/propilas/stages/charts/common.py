@@ -32,14 +32,35 @@ def plain_text(fig: Figure) -> Figure:
 
 from propilas.core.labels import t  # noqa: E402
 
-# Colours by code, one place: ladders use the JMP palette, classes a traffic scale.
+# Colours by code, one place. Colour-blind safe (Okabe & Ito 2008, "Color Universal Design"): every
+# rung of a ladder, every class and every traffic light differs in hue AND lightness under
+# deuteranopia, protanopia and tritanopia (CIEDE2000 ≥ 10; tests/test_site.py simulates them). Ladders keep the JMP
+# order blue → sky → yellow → orange → vermilion; classes and lights run bluish green → yellow/
+# orange → vermilion, with grey for what is not known.
 COLOURS: dict[str, str] = {
-    "safely_managed": "#0073b0", "basic": "#48bde8", "limited": "#fff176",
-    "unimproved": "#fdd835", "surface": "#ffb74d", "open": "#ffb74d",
-    "A": "#2e7d32", "B": "#9ccc65", "C": "#ffa726", "D": "#c62828", "unclassified": "#9e9e9e",
-    "green": "#2e7d32", "amber": "#ffa000", "red": "#c62828",
-    "water": "#0073b0", "sanitation": "#8d6e63",
+    "safely_managed": "#0072b2", "basic": "#56b4e9", "limited": "#f0e442",
+    "unimproved": "#e69f00", "surface": "#d55e00", "open": "#d55e00",
+    "A": "#009e73", "B": "#f0e442", "C": "#e69f00", "D": "#d55e00", "unclassified": "#9e9e9e",
+    "green": "#009e73", "amber": "#e69f00", "red": "#d55e00",
+    "water": "#0072b2", "sanitation": "#8d6e63",
 }
+
+
+class NoChart:
+    """A chart with nothing to show: the page shows this sentence (in the report language, from the
+    catalogue) saying why, instead of an empty frame (report/render.show_figure)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"NoChart({self.text!r})"
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """The chart's description, read by screen readers and shown when images are off (alt text)."""
+    fig.propilas_alt = text
+    return fig
 
 
 def new_figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, "plt.Axes"]:
@@ -49,8 +70,11 @@ def new_figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, "plt.Ax
 
 
 def finish(fig: Figure, title: str, source: str, xlabel: str | None = None,
-           ylabel: str | None = None, ax=None) -> Figure:
-    """Title, axis labels (with units) and the source note; call last on every chart."""
+           ylabel: str | None = None, ax=None, alt: str | None = None) -> Figure:
+    """Title, axis labels (with units), the source note and the description (`alt`, from the
+    catalogue: what the chart shows, in the report language); call last on every chart."""
+    if alt:
+        describe(fig, alt)
     matplotlib.rcParams["text.parse_math"] = False  # again: a notebook may have reset the rc settings
     ax = ax if ax is not None else fig.axes[0]
     ax.set_title(title, fontsize=12, loc="left", fontweight="bold")
@@ -138,3 +162,17 @@ def source_with_marks(source: str, marks, language: str, uses, rows_marked: bool
         return source
     note = marks.chart_note(language, uses, rows_marked=rows_marked)
     return f"{source}. {note}" if note else source
+
+
+def thousands(language: str):
+    """Axis tick formatter: whole numbers grouped in the language's convention (core/numbers.py)."""
+    from propilas.core.numbers import fmt_int
+
+    return lambda v, _pos=None: fmt_int(v, language) or ""
+
+
+def counts_text(counts: dict, kind: str, language: str) -> str:
+    """'A: sostenible 2, B: … 28' for a chart's description."""
+    from propilas.core.labels import label
+
+    return "; ".join(f"{label(kind, k, language)} {int(v)}" for k, v in counts.items())

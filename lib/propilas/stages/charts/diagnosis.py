@@ -8,9 +8,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from propilas.core.labels import label, t
+from propilas.core.numbers import fmt_int
 from propilas.method.ladders import SANITATION_RUNGS, WATER_RUNGS
-from propilas.stages.charts.common import (COLOURS, finish, mark_bars, mark_points, new_figure, point_legend_handle,
-                                           row_legend_handle, source_with_marks, stamp)
+from propilas.stages.charts.common import (COLOURS, NoChart, finish, thousands, mark_bars, mark_points, new_figure,
+                                           point_legend_handle, row_legend_handle, source_with_marks, stamp)
 
 NOT_COMPUTED_COLOUR = "#d9d9d9"
 
@@ -26,15 +27,19 @@ def population_by_community(communities: pd.DataFrame, year: int, language: str,
     """Bar chart of base-year population per community, largest first; illustrative rows dotted.
     Above `max_communities` (report.max_communities_in_charts) the most populous are drawn and
     the note says how many persons the others hold."""
+    if communities.empty:
+        return NoChart(t("chart.empty.population", language))
     df = communities.sort_values("population", ascending=False)
     total_n, extra = len(df), ""
+    alt = t("alt.population_by_community", language, n=total_n, year=year,
+            top=str(df.iloc[0].get("name", df.iloc[0]["community_id"])), pop=df.iloc[0]["population"])
     if max_communities is not None and total_n > max_communities:
         rest = df.iloc[max_communities:]
         df = df.head(max_communities)
         persons = float(rest["population"].sum())
         all_persons = float(communities["population"].sum())
         extra = " — " + t("chart.top_population_note", language, shown=len(df), total=total_n, rest=len(rest),
-                          persons=f"{persons:,.0f}", pct=f"{100 * persons / all_persons:.0f}" if all_persons else "—")
+                          persons=fmt_int(persons, language), pct=f"{100 * persons / all_persons:.0f}" if all_persons else "—")
     fig, ax = new_figure(8, max(3.0, 0.3 * len(df) + 1.5))
     names = [str(n) for n in df.get("name", df["community_id"])]
     y = np.arange(len(df))
@@ -48,8 +53,9 @@ def population_by_community(communities: pd.DataFrame, year: int, language: str,
             ax.legend(handles=[row_legend_handle(language)], frameon=False, fontsize=8, loc="lower right")
     ax.invert_yaxis()
     note = source_with_marks(source, illustrative, language, ("rows",), rows_marked=bool(marked)) + extra
+    ax.xaxis.set_major_formatter(thousands(language))
     return finish(fig, t("population.by_community_title", language, year=year), note,
-                  xlabel=t("population.axis_persons", language))
+                  xlabel=t("population.axis_persons", language), alt=alt)
 
 
 def population_projection(district_population: pd.DataFrame, language: str, source: str,
@@ -68,8 +74,14 @@ def population_projection(district_population: pd.DataFrame, language: str, sour
     title = t("population.projection_title", language, start=int(years.min()) if len(years) else "",
               end=int(years.max()) if len(years) else "")
     note = source_with_marks(source, illustrative, language, ("census", "rows"))
+    dp = district_population.sort_values("year")
+    first = dp["population_district"].iloc[0] if len(dp) and "population_district" in dp else None
+    last = dp["population_district"].iloc[-1] if len(dp) and "population_district" in dp else None
+    alt = t("alt.population_projection", language, start=int(years.min()) if len(years) else "",
+            end=int(years.max()) if len(years) else "", p0=first, p1=last)
+    ax.yaxis.set_major_formatter(thousands(language))
     return finish(fig, title, note, xlabel=t("common.year", language),
-                  ylabel=t("population.axis_persons", language))
+                  ylabel=t("population.axis_persons", language), alt=alt)
 
 
 def ladder_chart(ladder: pd.DataFrame, ladder_district: pd.DataFrame, service: str, language: str,
@@ -83,6 +95,8 @@ def ladder_chart(ladder: pd.DataFrame, ladder_district: pd.DataFrame, service: s
     the others (population-weighted shares, from the same table).
     """
     rungs = WATER_RUNGS if service == "water" else SANITATION_RUNGS
+    if ladder.empty or pd.to_numeric(ladder["share_pct"], errors="coerce").isna().all():
+        return NoChart(t("chart.empty.ladder", language, service=label("service", service, language)))
     names = _names(communities)
     order = list(dict.fromkeys(ladder["community_id"]))
     wide = ladder.pivot(index="community_id", columns="rung", values="share_pct").reindex(order)
@@ -133,7 +147,16 @@ def ladder_chart(ladder: pd.DataFrame, ladder_district: pd.DataFrame, service: s
     ax.legend(handles=handles, frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     key = "diagnosis.water_ladder_title" if service == "water" else "diagnosis.sanitation_ladder_title"
     note = source_with_marks(source, illustrative, language, ("rows",), rows_marked=bool(marked)) + extra
-    return finish(fig, t(key, language), note, xlabel=t("diagnosis.share_axis", language))
+    from propilas.core.numbers import fmt_share
+
+    shares = [f"{label('rung', r, language)} {fmt_share(v, language)} %" for r, v in dist.reindex(list(rungs)).items()
+              if pd.notna(v)]
+    missing = float(rest[-1]) if len(rest) else 0.0
+    if missing > 0:
+        shares.append(f"{t('diagnosis.not_computed', language)} {fmt_share(missing, language)} %")
+    alt = t("alt.ladder", language, service=label("service", service, language),
+            n=ladder["community_id"].nunique(), shares="; ".join(shares))
+    return finish(fig, t(key, language), note, xlabel=t("diagnosis.share_axis", language), alt=alt)
 
 
 def majority_rung(ladder: pd.DataFrame, rungs: tuple[str, ...]) -> pd.Series:

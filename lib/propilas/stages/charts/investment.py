@@ -7,10 +7,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from propilas.core.labels import label, t
-from propilas.stages.charts.common import COLOURS, finish, new_figure, source_with_marks, stamp
+from propilas.stages.charts.common import COLOURS, NoChart, finish, new_figure, source_with_marks, stamp, thousands
 
-SOURCE_COLOURS: dict[str, str] = {"municipal": "#0073b0", "regional": "#48bde8", "national": "#8d6e63"}
-_FALLBACK = ("#9e9e9e", "#fdd835", "#ffb74d", "#2e7d32")
+SOURCE_COLOURS: dict[str, str] = {"municipal": "#0072b2", "regional": "#56b4e9", "national": "#8d6e63"}
+_FALLBACK = ("#9e9e9e", "#f0e442", "#e69f00", "#009e73")  # colour-blind safe (stages/charts/common.py)
 
 
 def _cap(text: str) -> str:
@@ -25,6 +25,10 @@ def investment_by_year(cost_by_year: pd.DataFrame, sources: list[str], language:
     spent = cost_by_year.pivot_table(index="year", columns="source", values="spent_pen",
                                      aggfunc="sum").reindex(columns=sources).fillna(0.0)
     env = cost_by_year.groupby("year")["envelope_pen"].sum().reindex(spent.index)
+    if spent.empty or not (spent.to_numpy() > 0).any():
+        return NoChart(t("chart.empty.investment", language))
+    alt = t("alt.investment", language, y0=int(spent.index.min()), y1=int(spent.index.max()),
+            sources=", ".join(label("source", s, language) for s in sources), total=float(spent.to_numpy().sum()))
     fig, ax = new_figure(9, 4.5)
     x = spent.index.to_numpy()
     bottom = np.zeros(len(x))
@@ -36,14 +40,14 @@ def investment_by_year(cost_by_year: pd.DataFrame, sources: list[str], language:
     ax.step(x, env.to_numpy(dtype=float), where="mid", color="#333333", linestyle="--",
             label=t("investment.envelope", language))
     ax.set_xticks(x, [str(int(v)) for v in x], rotation=45 if len(x) > 10 else 0)
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    ax.yaxis.set_major_formatter(thousands(language))
     ax.legend(frameon=False, fontsize=8, ncols=len(sources) + 1, loc="upper center",
               bbox_to_anchor=(0.5, -0.18))
     money = ("unit_costs", "envelope")
     if stamp(ax, illustrative, language, money):
         ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the note above the bars
     return finish(fig, t("investment.chart_title", language), source_with_marks(source, illustrative, language, money),
-                  ylabel=t("investment.amount_axis", language))
+                  ylabel=t("investment.amount_axis", language), alt=alt)
 
 
 def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, language: str,
@@ -51,6 +55,9 @@ def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, la
     """Coverage % per year for water and sanitation with the target as a dashed line.
     Served people never exceed a community's population (stage 5's revised rule), so coverage is at
     most 100 %; it falls when population outgrows what the works can serve."""
+    if trajectory.empty or pd.to_numeric(trajectory["coverage_pct"], errors="coerce").isna().all():
+        return NoChart(t("chart.empty.trajectory", language))
+    alt = t("alt.trajectory", language, y0=int(trajectory["year"].min()), y1=int(trajectory["year"].max()))
     fig, ax = new_figure(8.5, 4.5)
     targets = target_years.set_index("service")["target_pct"] if len(target_years) else pd.Series(dtype=float)
     for service in ("water", "sanitation"):
@@ -72,4 +79,4 @@ def coverage_trajectory(trajectory: pd.DataFrame, target_years: pd.DataFrame, la
         ax.set_yticks(range(0, 101, 20))
     note = f"{source_with_marks(source, illustrative, language, uses)}. {t('investment.effects_note', language)}."
     return finish(fig, t("investment.trajectory_title", language), note,
-                  xlabel=t("common.year", language), ylabel=t("investment.coverage_axis", language))
+                  xlabel=t("common.year", language), ylabel=t("investment.coverage_axis", language), alt=alt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -10,7 +11,7 @@ from matplotlib.figure import Figure
 from propilas.core.labels import label, t
 from propilas.method.monitoring import INDICATORS
 from propilas.core.params import DistrictParams
-from propilas.stages.charts.common import COLOURS, finish, source_with_marks
+from propilas.stages.charts.common import COLOURS, NoChart, describe, finish, source_with_marks, thousands
 
 import matplotlib.pyplot as plt
 
@@ -20,10 +21,20 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams, illustrat
     (grey when there is no target, the target is 0 or nothing is measured). A panel without any
     target says so ("sin dato (sin meta)") instead of drawing nothing."""
     lang = params.language
-    inds = [i for i in INDICATORS if i in set(monitoring["indicator"])]
+    present = [i for i in INDICATORS if i in set(monitoring["indicator"])]
+    # a panel with neither a target nor a measured value would be an empty frame: those indicators
+    # are named in the note instead (issue 13 §3: no empty chart)
+    has = monitoring.groupby("indicator")[["target", "actual"]].apply(lambda g: g.notna().any().any())
+    inds = [i for i in present if bool(has.get(i, False))]
+    blank = [i for i in present if i not in inds]
+    if not inds:
+        return NoChart(t("chart.empty.monitoring", lang))
     ncols = 2
     nrows = max(1, math.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(9.0, 2.6 * nrows + 1.0), dpi=100, squeeze=False)
+    # panel titles wrap on two lines and each row has room for them: long indicator names
+    # ("Agua básica o mejor con sistema en funcionamiento (A/B) (% población)") no longer run into
+    # the neighbouring panel's title
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9.0, 3.0 * nrows + 1.2), dpi=100, squeeze=False)
     measured_rounds = monitoring.loc[monitoring["actual"].notna(), "year"].nunique()
     title = t("monitoring.title", lang)
     if measured_rounds <= 1:
@@ -33,6 +44,8 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams, illustrat
     # the targets are the plan's trajectory (which works the envelopes fund, at the unit costs)
     note = source_with_marks(t("monitoring.source_note", lang, base=params.base_year, district=params.name),
                              illustrative, lang, ("rows", "unit_costs", "envelope"))
+    if blank:
+        note += ". " + t("chart.empty.panels", lang, names="; ".join(label("indicator", i, lang) for i in blank))
     finish(fig, title, note, ax=axes.flat[0])
     axes.flat[0].set_title("", loc="left")
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
@@ -46,15 +59,15 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams, illustrat
         colours = [COLOURS.get(str(lt), "#9e9e9e") for lt in meas["light"]]
         ax.plot(meas["year"], meas["actual"], color="#999999", lw=0.8)
         ax.scatter(meas["year"], meas["actual"], c=colours, s=40, zorder=3, label=t("monitoring.actual", lang))
-        ax.set_title(label("indicator", ind, lang), fontsize=9, loc="left")
+        ax.set_title(textwrap.fill(label("indicator", ind, lang), 48), fontsize=8.5, loc="left")
         if sub["target"].isna().all():
             ax.text(0.99, 0.95, label("light", "no_target", lang), transform=ax.transAxes, ha="right", va="top",
                     fontsize=7, color="#555555")
         ax.set_xlim(params.base_year - 0.5, params.horizon_year + 0.5)
         ax.tick_params(labelsize=8)
         if ind.endswith("_pen"):
-            ax.yaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+            ax.yaxis.set_major_formatter(thousands(lang))
     if inds:
         axes.flat[0].legend(frameon=False, fontsize=7)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-    return fig
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95), h_pad=1.6, w_pad=2.0)
+    return describe(fig, t("alt.monitoring", lang, n=len(inds), rounds=int(measured_rounds)))

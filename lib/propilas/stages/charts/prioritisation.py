@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from propilas.core.labels import t
-from propilas.stages.charts.common import COLOURS, finish, mark_bars, row_legend_handle, source_with_marks
+from propilas.stages.charts.common import COLOURS, NoChart, finish, mark_bars, row_legend_handle, source_with_marks
 
 
 def priority_chart(priorities: pd.DataFrame, sensitivity: pd.DataFrame, robustness: pd.DataFrame,
@@ -18,6 +18,8 @@ def priority_chart(priorities: pd.DataFrame, sensitivity: pd.DataFrame, robustne
     """Left: score bars in rank order (top k darker), with the probability of staying in the
     top k written at the bar end. Right: the base rank (dot) and the 5–95 % range of ranks over
     the weight draws (bar): a short bar means the rank does not depend on the exact weights."""
+    if priorities.empty:
+        return NoChart(t("chart.empty.priorities", language))
     pr = priorities.sort_values("rank", kind="stable").head(max_communities)
     sens = sensitivity.set_index("community_id").reindex(pr["community_id"])
     names = {} if communities is None else dict(zip(communities["community_id"], communities["name"]))
@@ -66,4 +68,5 @@ def priority_chart(priorities: pd.DataFrame, sensitivity: pd.DataFrame, robustne
         note += " " + t("priority.more_communities", language, shown=n, total=len(priorities))
     if any(str(f).strip() for f in fb):
         note += " " + t("priority.fallback_mark", language) + "."
-    return finish(fig, t("priority.chart_title", language), note, ax=ax)
+    alt = t("alt.priority", language, n=len(priorities), k=top_k, first=labels[0] if labels else "—")
+    return finish(fig, t("priority.chart_title", language), note, ax=ax, alt=alt)

@@ -7,7 +7,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from propilas.core.labels import label, t
-from propilas.stages.charts.common import COLOURS, finish, mark_bars, new_figure, row_legend_handle, source_with_marks
+from propilas.stages.charts.common import (COLOURS, NoChart, finish, mark_bars, new_figure, row_legend_handle,
+                                           source_with_marks, thousands)
 
 
 def gap_by_community(gaps: pd.DataFrame, horizon_year: int, language: str, source: str,
@@ -17,6 +18,10 @@ def gap_by_community(gaps: pd.DataFrame, horizon_year: int, language: str, sourc
     at the horizon, largest total first. An unknown gap is left empty (no bar), not 0."""
     wide = gaps.pivot_table(index="community_id", columns="service", values="gap", aggfunc="sum",
                             dropna=False).reindex(columns=["water", "sanitation"])
+    if not (wide.fillna(0) > 0).to_numpy().any():
+        return NoChart(t("chart.empty.gaps", language, year=horizon_year))
+    alt = t("alt.gaps", language, year=horizon_year, water=wide["water"].sum(min_count=1),
+            sanitation=wide["sanitation"].sum(min_count=1), n=len(wide))
     wide["_total"] = wide.fillna(0).sum(axis=1)
     wide = wide.sort_values("_total", ascending=False, kind="stable")
     total = len(wide)
@@ -43,5 +48,6 @@ def gap_by_community(gaps: pd.DataFrame, horizon_year: int, language: str, sourc
     if total > len(labels):
         note = f"{note} — {t('strategy.more_communities', language, shown=len(labels), total=total)}"
     note = f"{note}. {t('strategy.served_note', language)}"
+    ax.xaxis.set_major_formatter(thousands(language))
     return finish(fig, t("strategy.gap_chart_title", language, year=horizon_year), note,
-                  xlabel=t("strategy.gap_axis", language))
+                  xlabel=t("strategy.gap_axis", language), alt=alt)

@@ -13,8 +13,8 @@ from propilas.method.budget_sheets import source_label
 from propilas.core.labels import label, t
 from propilas.core.params import DistrictParams
 from propilas.method.sources import illustrative_from_summary
-from propilas.stages.charts.common import (COLOURS, ILLUSTRATIVE_EDGE, ILLUSTRATIVE_HATCH, finish, new_figure,
-                                           source_with_marks, stamp)
+from propilas.stages.charts.common import (COLOURS, ILLUSTRATIVE_EDGE, ILLUSTRATIVE_HATCH, counts_text, finish,
+                                           new_figure, source_with_marks, stamp, thousands)
 from propilas.stages.charts.budget import SOURCE_COLOURS
 
 CLASS_KEYS: tuple[str, ...] = ("A", "B", "C", "D", "unclassified")
@@ -86,9 +86,16 @@ def coverage_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure
     handles, _ = ax.get_legend_handles_labels()
     ax.legend(handles=handles + ([_illustrative_handle(lang)] if hatched else []), frameon=False, fontsize=8,
               loc="upper center", ncols=2)
+    from propilas.core.numbers import fmt_share
+
+    def pct(v):
+        return fmt_share(v, lang) or t("common.missing", lang)
+
+    alt = t("alt.summary_coverage", lang, base=params.base_year, horizon=params.horizon_year, w0=pct(now[0]),
+            w1=pct(hz[0]), s0=pct(now[1]), s1=pct(hz[1]))
     return finish(fig, t("summary.served_title", lang, base=params.base_year, horizon=params.horizon_year),
                   _note(summary, params, ("rows", "unit_costs", "envelope")),
-                  ylabel=t("summary.served_axis", lang), ax=ax)
+                  ylabel=t("summary.served_axis", lang), ax=ax, alt=alt)
 
 
 def systems_by_class_chart(summary: Mapping[str, Any], params: DistrictParams) -> Figure:
@@ -101,13 +108,15 @@ def systems_by_class_chart(summary: Mapping[str, Any], params: DistrictParams) -
     for i, v in enumerate(vals):
         ax.text(i, v + 0.05, str(v), ha="center", fontsize=9)
     ax.tick_params(axis="x", labelsize=8, rotation=15)
+    ax.set_ylim(0, max(vals + [1]) * 1.3)  # room above the tallest bar for its count and the notes
     ax.yaxis.get_major_locator().set_params(integer=True)
     if summary.get("partial_indices"):
         ax.text(0.99, 0.97, t("summary.partial_note", lang, n=summary["partial_indices"]), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, color="#555555")
     stamp(ax, illustrative_from_summary(summary, params), lang, ("rows",))
+    alt = t("alt.summary_classes", lang, counts=counts_text(dict(zip(CLASS_KEYS, vals)), "class", lang))
     return finish(fig, t("summary.classes_title", lang), _note(summary, params, ("rows",)),
-                  ylabel=t("summary.axis_systems", lang), ax=ax)
+                  ylabel=t("summary.axis_systems", lang), ax=ax, alt=alt)
 
 
 def investment_chart(cost_by_year: pd.DataFrame, params: DistrictParams,
@@ -127,10 +136,11 @@ def investment_chart(cost_by_year: pd.DataFrame, params: DistrictParams,
             bottom += spent[src].to_numpy()
     ax.step(envelope.index, envelope.to_numpy(), where="mid", color="#c62828", lw=1.5,
             label=t("summary.envelope", lang))
-    ax.yaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    ax.yaxis.set_major_formatter(thousands(lang))
     ax.legend(frameon=False, fontsize=8)
     money = ("unit_costs", "envelope")
     if stamp(ax, illustrative_from_summary(summary or {}, params), lang, money):
         ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room for the note above the bars
+    alt = t("alt.summary_investment", lang, total=float(spent.to_numpy().sum()) if spent.size else 0.0)
     return finish(fig, t("summary.investment_title", lang), _note(summary or {}, params, money),
-                  xlabel=t("common.year", lang), ylabel=t("summary.axis_soles", lang), ax=ax)
+                  xlabel=t("common.year", lang), ylabel=t("summary.axis_soles", lang), ax=ax, alt=alt)

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 
 from propilas.core.labels import label, t
 from propilas.method.sustainability import CLASSES
-from propilas.stages.charts.common import (COLOURS, finish, mark_bars, mark_points, new_figure, point_legend_handle,
+from propilas.stages.charts.common import (COLOURS, NoChart, counts_text, finish, mark_bars, mark_points, new_figure, point_legend_handle,
                                            row_legend_handle, source_with_marks)
 
 
@@ -22,6 +22,10 @@ def index_chart(table: pd.DataFrame, language: str, source: str,
     Above `max_systems` (report.max_communities_in_charts) the systems with the lowest index are
     drawn (the class chart counts every system).
     """
+    if table.empty:
+        return NoChart(t("chart.empty.systems", language))
+    alt = t("alt.index", language, n=len(table), partial=int(table["partial"].astype(bool).sum()),
+            uncl=int(table["index"].isna().sum()))
     names = {}
     if water_systems is not None and "name" in water_systems.columns:
         names = dict(zip(water_systems["system_id"], water_systems["name"]))
@@ -64,7 +68,7 @@ def index_chart(table: pd.DataFrame, language: str, source: str,
     note = source_with_marks(source, illustrative, language, ("rows",), rows_marked=bool(marked))
     note = note + (" " + t("sustainability.unclassified_note", language, n=n_uncl) if n_uncl else "") + extra
     return finish(fig, t("sustainability.index_title", language), note,
-                  xlabel=t("sustainability.index_axis", language))
+                  xlabel=t("sustainability.index_axis", language), alt=alt)
 
 
 def class_count_chart(by_class: pd.DataFrame, language: str, source: str, illustrative=None) -> Figure:
@@ -75,6 +79,9 @@ def class_count_chart(by_class: pd.DataFrame, language: str, source: str, illust
     """
     df = by_class.set_index("class").reindex(list(CLASSES)).fillna(0)
     df.loc["unclassified", "partial_systems"] = 0
+    if not df["systems"].sum():
+        return NoChart(t("chart.empty.systems", language))
+    alt = t("alt.class_count", language, counts=counts_text(df["systems"].to_dict(), "class", language))
     fig, ax = new_figure(7, 4)
     x = np.arange(len(CLASSES))
     full = (df["systems"] - df["partial_systems"]).to_numpy(dtype=float)
@@ -92,7 +99,7 @@ def class_count_chart(by_class: pd.DataFrame, language: str, source: str, illust
                   frameon=False, fontsize=8)
     return finish(fig, t("sustainability.class_count_title", language),
                   source_with_marks(source, illustrative, language, ("rows",)),
-                  ylabel=t("sustainability.systems_axis", language))
+                  ylabel=t("sustainability.systems_axis", language), alt=alt)
 
 
 def class_map(table: pd.DataFrame, water_systems: pd.DataFrame, language: str, source: str,
