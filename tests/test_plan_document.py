@@ -70,7 +70,7 @@ def test_plan_docx_has_its_headings_district_funding_gap_and_top_priorities(out)
     body = text_of(doc)
     assert "Distrito de Lajas" in body
     assert summary["funding_gap_pen"] > 0
-    assert money_text(summary["funding_gap_pen"]) in body  # the same figure as summary.json, formatted
+    assert money_text(summary["funding_gap_pen"], "es") in body  # the same figure as summary.json, in Spanish format
     names = {}
     import pandas as pd
 
