@@ -6,9 +6,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup report test lab lock clean-outputs bench
+.PHONY: setup git-filters report test lab lock clean-outputs bench
 
-setup: $(STAMP)
+setup: $(STAMP) git-filters
+
+# Outputs never land in git: nbstripout as the git filter of *.ipynb (tools/git_filters.sh).
+git-filters: $(STAMP)
+	@sh tools/git_filters.sh $(VENV)/bin
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +29,12 @@ test: setup
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
+# JupyterLab on the method's README. Saving a notebook of notebooks/ writes it without outputs
+# (propilas.run.lab.strip_on_save), so `git status` stays clean; --allow-root only when run as root
+# (a container).
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=. notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) \
+	  --ContentsManager.pre_save_hook=propilas.run.lab.strip_on_save methodology/README.md
 
 bench: setup
 	$(PY) benchmarks/bench_runs.py

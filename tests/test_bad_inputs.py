@@ -196,10 +196,13 @@ def test_html_table_escapes_names():
 # --------------------------------------------------------------------------- the CLI
 
 
-def _cli(proj: Path, args: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
+def _cli(proj: Path, args: list[str], monkeypatch, capsys, lang: str = "en") -> tuple[int, str, str]:
+    """`propilas ARGS` in the project; the command answers in `lang` (PROPILAS_LANG): these tests
+    match the English wording, test_cli_validate_speaks_spanish the Spanish one."""
     from propilas.cli import main
 
     monkeypatch.chdir(proj)
+    monkeypatch.setenv("PROPILAS_LANG", lang)
     code = main(args)
     out = capsys.readouterr()
     return code, out.out, out.err

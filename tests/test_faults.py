@@ -257,10 +257,11 @@ def test_unreadable_params_fail_their_district_only(tmp_path):
     assert saved["exit_code"] == 1
     folder = m["districts"]["folder"]["stages"]["00_profile"]
     deep = m["districts"]["deep"]["stages"]["00_profile"]
-    assert folder["status"] == "failed" and "folder.yaml is a folder, not a parameters file" in folder["reason"]
-    assert deep["status"] == "failed" and "nested more than 32 levels deep" in deep["reason"]
+    # the reasons come in the index's language (no --language, no PROPILAS_LANG: Spanish; issue 13 §2)
+    assert folder["status"] == "failed" and "folder.yaml es una carpeta, no un archivo de parámetros" in folder["reason"]
+    assert deep["status"] == "failed" and "anidados en más de 32 niveles" in deep["reason"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "is a folder, not a parameters file" in index and "nested more than 32 levels deep" in index
+    assert "es una carpeta, no un archivo de parámetros" in index and "anidados en más de 32 niveles" in index
     assert dead_links(out / "index.html") == []
 
 
@@ -298,6 +299,7 @@ def test_read_only_output_folder_is_one_clear_error(tmp_path, monkeypatch, capsy
     proj = make_project(tmp_path / "proj", notebooks=False)
     out = tmp_path / "ro-out"
     unwritable(out, monkeypatch)
+    monkeypatch.setenv("PROPILAS_LANG", "en")  # the CLI answers in the chosen language (issue 13 §2)
     code, stdout, err = cli(proj, ["run", "fixture", "--out", str(out)], monkeypatch, capsys)
     assert code == 2, stdout + err
     lines = err.strip().splitlines()

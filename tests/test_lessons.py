@@ -205,20 +205,24 @@ def test_widget_callbacks_replace_the_output_widget_content(fixture_district):
 
 # ---------------------------------------------------------------------------- notebooks
 def test_lessons_have_one_parameters_cell_and_no_outputs():
-    for name in ("weights.ipynb", "budget.ipynb"):
+    for name in ("weights.ipynb", "budget.ipynb", "sustainability.ipynb"):
         nb = nbformat.read(ROOT / "notebooks" / "lessons" / name, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1
-        for var in ('district = "tacabamba"', 'params_dir = "../../params"', 'data_dir = "../../data"',
-                    'out_dir = "../../outputs"', "language = None"):
+        # folders None: the project's (core/paths.notebook_root), so a lesson runs from anywhere (issue 14)
+        for var in ('district = "tacabamba"', "params_dir = None", "data_dir = None", "out_dir = None",
+                    "language = None"):
             assert var in tagged[0].source
+        langs = [t for c in nb.cells for t in c.get("metadata", {}).get("tags", []) if t.startswith("lang-")]
+        assert langs.count("lang-es") == langs.count("lang-en") > 0  # every text cell in both languages
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
 @pytest.mark.e2e
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name,district", [("weights.ipynb", "fixture"), ("budget.ipynb", "fixture"),
-                                           ("weights.ipynb", "tacabamba"), ("budget.ipynb", "tacabamba")])
+                                           ("weights.ipynb", "tacabamba"), ("budget.ipynb", "tacabamba"),
+                                           ("sustainability.ipynb", "fixture"), ("sustainability.ipynb", "utco")])
 def test_lesson_runs_headless(tmp_path, name, district):
     """papermill in a subprocess (one process per notebook, as `propilas run` workers): several
     widget notebooks executed from one pytest process were seen to stall for minutes."""
@@ -230,7 +234,7 @@ def test_lesson_runs_headless(tmp_path, name, district):
     folder = ROOT / "notebooks" / "lessons"
     params = ({"district": "fixture", "params_dir": str(FIX_PARAMS), "data_dir": str(FIX_DATA),
                "out_dir": str(tmp_path / "outputs"), "language": "en"} if district == "fixture"
-              else {"district": "tacabamba", "out_dir": str(tmp_path / "outputs")})
+              else {"district": district, "out_dir": str(tmp_path / "outputs")})  # Spanish (the district's)
     out = tmp_path / name
     proc = subprocess.run([sys.executable, "-m", "papermill", str(folder / name), str(out), "-k", "propilas",
                            "--cwd", str(folder), "-y", yaml.safe_dump(params), "--no-progress-bar",

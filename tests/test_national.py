@@ -148,7 +148,9 @@ def test_input_errors_fail_the_district_as_the_notebook_run_would(tmp_path, monk
     comparison, per = national.national_tables([bad], root=ROOT)
     rec = per["cajamarca_cajabamba_cajabamba"]
     assert rec["status"] == "failed" and rec["failure_kind"] == national.FAILURE_INPUTS
-    assert "altitude_m" in rec["reason"] and "row " in rec["reason"]
+    # in the national report's language (Spanish by default; issue 13 §2), naming row and column
+    assert "columna altitude_m" in rec["reason"] and "fila 3" in rec["reason"], rec["reason"]
+    assert rec["reason"].startswith("1 error(es) de entrada"), rec["reason"]
     _, per = national.national_tables([bad], root=ROOT, validate=False)  # exploring only
     assert per["cajamarca_cajabamba_cajabamba"]["status"] == "ok"
 

@@ -91,6 +91,12 @@ def inventory(draw) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[in
                 source="illustrative"))
             if systems[-1]["chlorination"] == "yes":
                 systems[-1]["residual_chlorine_mg_l"] = draw(_maybe(st.floats(0, 2).map(lambda x: f"{x:.2f}")))
+        if not any(sy["community_id"] == f"C{i}" for sy in systems):
+            # piped households need a system (a contradiction the validator refuses): without one,
+            # they fetch water from a protected source
+            piped = row["hh_water_piped_premises"] + row["hh_water_public_tap"]
+            row.update(hh_water_piped_premises=0, hh_water_public_tap=0,
+                       hh_water_protected_source=row["hh_water_protected_source"] + piped)
     srcs = ("municipal", "regional", "national")
     envelope = {s: float(draw(st.integers(0, 60)) * 1000) for s in srcs}
     by_year = {y: {s: float(draw(st.integers(0, 40)) * 1000) for s in srcs}

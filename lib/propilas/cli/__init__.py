@@ -157,19 +157,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def problem_text(problem, language: str) -> str:
-    """A validation finding in the CLI's language (inputs/validation.py words its rules in English;
-    the frame — severity, file, row, column, value — is translated)."""
-    from propilas.core.labels import t
-
-    if language == "en" or not hasattr(problem, "severity"):
-        return str(problem)
-    return t("cli.problem", language, severity=t(f"severity.{problem.severity}", language).upper(),
-             where=", ".join(x for x in (problem.file, f"{t('col.sheet', language)} {problem.sheet}" if problem.sheet else "",
-                                         f"{t('col.row', language)} {problem.row}" if problem.row is not None else "",
-                                         f"{t('col.column', language)} {problem.column}" if problem.column else "")
-                             if x),
-             value="" if problem.value is None else f" {t('col.value_given', language)} {str(problem.value)!r}:",
-             rule=problem.rule)
+    """A validation finding in the CLI's language: frame (severity, file, sheet, row, column, value)
+    and rule (a catalogue message, core/text/validation.yaml) alike (issue 13 §2)."""
+    if hasattr(problem, "text") and hasattr(problem, "severity"):
+        return problem.text(language)
+    return str(problem)
 
 
 LANGUAGE_HELP = ("language of the command's output (and of the reports for `run`): es or en; default: "
@@ -226,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     except PropilasError as exc:
         from propilas.core.labels import t
 
-        print(t("cli.error", _lang(args), message=str(exc)), file=sys.stderr)
+        lang = _lang(args)
+        print(t("cli.error", lang, message=exc.text(lang)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         from propilas.core.labels import t

@@ -11,12 +11,16 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from propilas.core.errors import ParamsError
+from propilas.core.messages import Msg
 from propilas.core.params_yaml import (_explain, _read_params_file, _read_yaml, deep_merge,  # noqa: F401
                                        district_ids, load_defaults)
 from propilas.core.safetext import quote
+# the base model and the sustainability index's parameters live beside this module
+from propilas.core.params_base import Strict
+from propilas.core.params_sustainability import Bands, SustainabilityParams  # noqa: F401 (Bands: imported from here)
 
 DISTRICT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 CRITERIA: tuple[str, ...] = (
@@ -40,32 +44,6 @@ INTERVENTIONS: tuple[str, ...] = (
 )
 
 
-class Strict(BaseModel):
-    # NaN or ±inf is never a parameter (a NaN weight blanks every score; inf reaches tables as inf)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Bands(Strict):
-    """Score by the first band whose lower bound the value reaches (bounds inclusive)."""
-
-    bands: list[tuple[float, float]]
-    otherwise: float
-
-    @field_validator("bands")
-    @classmethod
-    def _descending(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        lows = [b[0] for b in v]
-        if lows != sorted(lows, reverse=True):
-            raise ValueError("band lower bounds must be in descending order")
-        return v
-
-    def score(self, value: float) -> float:
-        for low, score in self.bands:
-            if value >= low:
-                return score
-        return self.otherwise
-
-
 class PopulationParams(Strict):
     rural_share_tolerance: float = Field(ge=0, le=1)
 
@@ -74,47 +52,6 @@ class WaterParams(Strict):
     safely_managed_min_hours: float = Field(ge=0, le=24)
     min_residual_chlorine_mg_l: float = Field(ge=0, le=10)
     basic_max_round_trip_min: float = Field(ge=0, le=1440)
-
-
-class SustainabilityParams(Strict):
-    weights: dict[Literal["E", "G", "O"], float]
-    class_cutoffs: dict[Literal["A", "B", "C"], float]
-    state_scores: dict[Literal["A", "B", "C", "D"], float]
-    coverage: Bands
-    continuity: Bands
-    quantity: dict[Literal["sufficient", "partial", "insufficient"], float]
-    quality: dict[Literal["chlorinated_ok", "chlorinated_low_or_unmeasured", "not_chlorinated"], float]
-    yes_no: dict[Literal["yes", "no"], float]
-    fee_collection: Bands
-    cleanings: Bands
-    # evidence before a class: a component counts only with at least this many known sub-variables
-    min_subvariables: int = Field(ge=1, le=4)
-
-    @model_validator(mode="after")
-    def _scores_in_range(self) -> "SustainabilityParams":
-        """Every sub-variable score must lie on the index's 1-4 scale, or the index leaves [1, 4]."""
-        scores = {f"state_scores.{k}": v for k, v in self.state_scores.items()}
-        for name in ("quantity", "quality", "yes_no"):
-            scores.update({f"{name}.{k}": v for k, v in getattr(self, name).items()})
-        for name in ("coverage", "continuity", "fee_collection", "cleanings"):
-            bands: Bands = getattr(self, name)
-            scores.update({f"{name}.bands[{i}]": b[1] for i, b in enumerate(bands.bands)})
-            scores[f"{name}.otherwise"] = bands.otherwise
-        bad = {k: v for k, v in scores.items() if not 1 <= v <= 4}
-        if bad:
-            raise ValueError(f"scores must be between 1 and 4, got {bad}")
-        return self
-
-    @model_validator(mode="after")
-    def _complete(self) -> "SustainabilityParams":
-        if set(self.weights) != {"E", "G", "O"} or any(w <= 0 for w in self.weights.values()):
-            raise ValueError("weights must give E, G and O, each > 0")
-        c = self.class_cutoffs
-        if set(c) != {"A", "B", "C"} or not (c["A"] > c["B"] > c["C"]):
-            raise ValueError("class_cutoffs must give A > B > C")
-        if set(self.state_scores) != {"A", "B", "C", "D"}:
-            raise ValueError("state_scores must give A, B, C and D")
-        return self
 
 
 class TargetParams(Strict):
@@ -143,13 +80,13 @@ class PrioritisationParams(Strict):
         unknown = sorted(set(v) - set(CRITERIA))
         missing = sorted(set(CRITERIA) - set(v))
         if unknown or missing:
-            raise ValueError(f"criteria must be exactly {list(CRITERIA)}; unknown {unknown}, missing {missing}")
+            raise ValueError(Msg("val.pv.criteria", criteria=list(CRITERIA), unknown=unknown, missing=missing))
         neg = {k: w for k, w in v.items() if w < 0}
         if neg:
-            raise ValueError(f"weights must be >= 0, got {neg}")
+            raise ValueError(Msg("val.pv.weights_negative", got=neg))
         total = sum(v.values())
         if abs(total - 1) > 1e-6:
-            raise ValueError(f"weights must sum to 1, they sum to {total:.6g}")
+            raise ValueError(Msg("val.pv.weights_sum", total=f"{total:.6g}"))
         return v
 
 
@@ -168,15 +105,14 @@ class InterventionParams(Strict):
     @classmethod
     def _order(cls, v: list[str]) -> list[str]:
         if sorted(v) != sorted(INTERVENTIONS):
-            raise ValueError(f"order must list each of {list(INTERVENTIONS)} once")
+            raise ValueError(Msg("val.pv.order", interventions=list(INTERVENTIONS)))
         return v
 
     @model_validator(mode="after")
     def _works_thresholds(self) -> "InterventionParams":
         if self.reconstruction_max_infrastructure > self.rehabilitation_max_infrastructure:
-            raise ValueError(
-                f"reconstruction_max_infrastructure ({self.reconstruction_max_infrastructure:g}) must not be "
-                f"above rehabilitation_max_infrastructure ({self.rehabilitation_max_infrastructure:g})")
+            raise ValueError(Msg("val.pv.works_thresholds", reconstruction=self.reconstruction_max_infrastructure,
+                                 rehabilitation=self.rehabilitation_max_infrastructure))
         return self
 
 
@@ -203,7 +139,7 @@ class BudgetParams(Strict):
     def _unique_sources(cls, v: list[str]) -> list[str]:
         dup = sorted({s for s in v if v.count(s) > 1})
         if dup:  # a source listed twice gets two budget columns and its envelope counted twice
-            raise ValueError(f"sources {dup} listed more than once; list each funding source once")
+            raise ValueError(Msg("val.pv.sources_twice", sources=dup))
         return v
 
     @model_validator(mode="after")
@@ -213,13 +149,13 @@ class BudgetParams(Strict):
         ]:
             unknown = sorted(set(env) - set(self.sources))
             if unknown:
-                raise ValueError(f"{label}: sources {unknown} are not in budget.sources {self.sources}")
+                raise ValueError(Msg("val.pv.envelope_sources", label=label, unknown=unknown, sources=self.sources))
             neg = {k: x for k, x in env.items() if x < 0}
             if neg:
-                raise ValueError(f"{label}: amounts must be >= 0 soles, got {neg}")
+                raise ValueError(Msg("val.pv.envelope_negative", label=label, got=neg))
         bad_years = [y for y in self.envelope_by_year if y < 1900 or y > 2200]
         if bad_years:
-            raise ValueError(f"envelope_by_year: years {bad_years} are not plausible calendar years")
+            raise ValueError(Msg("val.pv.envelope_years", years=bad_years))
         return self
 
     def envelope_for(self, year: int) -> dict[str, float]:
@@ -234,7 +170,7 @@ class MonitoringParams(Strict):
     @model_validator(mode="after")
     def _order(self) -> "MonitoringParams":
         if self.amber > self.green:
-            raise ValueError("amber must be <= green")
+            raise ValueError(Msg("val.pv.amber_green"))
         return self
 
 
@@ -247,7 +183,7 @@ class ValidationParams(Strict):
     @model_validator(mode="after")
     def _order(self) -> "ValidationParams":
         if self.pph_min >= self.pph_max:
-            raise ValueError(f"pph_min ({self.pph_min:g}) must be below pph_max ({self.pph_max:g})")
+            raise ValueError(Msg("val.pv.pph_order", lo=self.pph_min, hi=self.pph_max))
         return self
 
 
@@ -358,14 +294,12 @@ class DistrictParams(MethodParams):
     @model_validator(mode="after")
     def _years(self) -> "DistrictParams":
         if self.horizon_year <= self.base_year:
-            raise ValueError(
-                f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})"
-            )
+            raise ValueError(Msg("val.pv.horizon", horizon=self.horizon_year, base=self.base_year))
         known = {y: p for y, p in self.census.items() if p is not None}
         if len(known) < 2:
-            raise ValueError("census needs at least two years with a population to compute growth")
+            raise ValueError(Msg("val.pv.census_two_years"))
         if any(p <= 0 for p in known.values()):
-            raise ValueError("census populations must be > 0")
+            raise ValueError(Msg("val.pv.census_positive"))
         return self
 
     @property
@@ -380,10 +314,7 @@ class DistrictParams(MethodParams):
 def check_district_id(district: str) -> str:
     """District ids become folder names: refuse anything that could escape the project."""
     if not DISTRICT_ID.match(district or ""):
-        raise ParamsError(
-            f"district id {district!r} is not allowed: use lower-case letters, digits, '-' or '_' "
-            "(no spaces, path separators or '..'), e.g. 'san_juan'"
-        )
+        raise ParamsError(Msg("val.params.district_id", district=repr(district)))
     return district
 
 
@@ -399,8 +330,8 @@ def load_params(district: str, params_dir: Path | str = "params") -> DistrictPar
         raise
     raw, notes = _read_params_file(path)
     if raw.get("district", district) != district:
-        raise ParamsError(f"{path}: key 'district' is {quote(raw.get('district'))} but the file is named "
-                          f"for {district!r}; make them equal")
+        raise ParamsError(Msg("val.params.district_key", path=str(path), value=quote(raw.get("district")),
+                              district=repr(district)))
     merged = deep_merge(defaults, raw)
     merged.setdefault("district", district)
     try:

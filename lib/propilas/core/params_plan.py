@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from propilas.core.messages import Msg
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -36,7 +38,7 @@ class OptimumParams(Strict):
     def _weights(cls, v: dict[str, float]) -> dict[str, float]:
         neg = {k: w for k, w in v.items() if w < 0}
         if neg:
-            raise ValueError(f"service weights must be >= 0, got {neg}")
+            raise ValueError(Msg("val.pv.service_weights", got=neg))
         return v
 
 
@@ -53,5 +55,5 @@ class Scenario(Strict):
     def _both(cls, v: dict[str, str]) -> dict[str, str]:
         missing = sorted({"es", "en"} - {k for k, x in v.items() if str(x).strip()})
         if missing:
-            raise ValueError(f"label needs both 'es' and 'en' (missing {missing})")
+            raise ValueError(Msg("val.pv.label_languages", missing=missing))
         return v

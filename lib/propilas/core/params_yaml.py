@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from propilas.core.errors import ParamsError
+from propilas.core.messages import Msg
 from propilas.core.safetext import clean_control, quote
 
 # A parameters file is a few hundred lines of plain data: deeper nesting is a mistake (and a
@@ -39,14 +40,12 @@ class _ParamsLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             ev = self.peek_event()
-            raise _Refused(ev.start_mark.line + 1, f"alias '*{ev.anchor}' is not allowed in parameters "
-                           "(anchors & and aliases * can expand a small file enormously); write the values out")
+            raise _Refused(ev.start_mark.line + 1, Msg("val.yaml.alias", anchor=ev.anchor))
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 ev = self.peek_event()
-                raise _Refused(ev.start_mark.line + 1, f"values nested more than {MAX_YAML_DEPTH} levels deep; "
-                               "parameters are at most a few levels deep: check the brackets and indentation")
+                raise _Refused(ev.start_mark.line + 1, Msg("val.yaml.too_deep", depth=MAX_YAML_DEPTH))
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -63,8 +62,7 @@ class _ParamsLoader(yaml.SafeLoader):
                 continue
             line = key_node.start_mark.line + 1
             if first is not None:
-                raise _Refused(line, f"key {quote(key)} appears twice (lines {first} and {line}); the second "
-                               "would silently replace the first: keep one")
+                raise _Refused(line, Msg("val.yaml.duplicate_key", key=quote(key), first=first, line=line))
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -75,12 +73,10 @@ def _walk(value: Any, key: str, notes: list[dict[str, Any]], bad: list[str]) -> 
         cleaned, removed = clean_control(value)
         if removed:
             notes.append({"key": key, "value": cleaned[:200],
-                          "rule": f"control character(s) {', '.join(removed)} removed from the text; "
-                                  "retype the text if it looks wrong"})
+                          "rule": Msg("val.yaml.control_text", chars=", ".join(removed))})
         return cleaned
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        bad.append(f"key '{key}': value {value!r} is not a number (NaN/inf); write a finite number "
-                   "(or remove the key to use the default)")
+        bad.append(Msg("val.yaml.not_finite", key=key, value=repr(value)))
         return value
     if isinstance(value, dict):
         return {k: _walk(v, f"{key}.{k}" if key else str(k), notes, bad) for k, v in value.items()}
@@ -95,49 +91,45 @@ def _read_params_file(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]
     base = path.parent.resolve()
     target = path.resolve()
     if not target.is_relative_to(base):  # a link must not make a run read files elsewhere on the machine
-        raise ParamsError(f"{path} resolves to {target}, outside the parameters folder {base}; copy the "
-                          "file into the project instead of linking it")
+        raise ParamsError(Msg("val.yaml.outside", path=str(path), target=str(target), base=str(base)))
     if path.is_dir():
-        raise ParamsError(f"{path} is a folder, not a parameters file; move it away and keep the district's "
-                          f"parameters in a file named {path.name}")
+        raise ParamsError(Msg("val.yaml.folder", path=str(path), name=path.name))
     try:
         data_bytes = path.read_bytes()
     except FileNotFoundError:
-        raise ParamsError(f"{path}: file not found") from None
+        raise ParamsError(Msg("val.yaml.not_found", path=str(path))) from None
     except OSError as e:
-        raise ParamsError(f"{path}: cannot be read ({e.strerror or e}); check the file's permissions") from None
+        raise ParamsError(Msg("val.yaml.unreadable", path=str(path), error=str(e.strerror or e))) from None
     if data_bytes.count(b"\x00") > max(2, len(data_bytes) // 10):
-        raise ParamsError(f"{path}: looks like UTF-16 or UTF-32 text (many zero bytes); save it as UTF-8")
+        raise ParamsError(Msg("val.yaml.utf16", path=str(path)))
     try:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ParamsError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from None
+        raise ParamsError(Msg("val.yaml.not_utf8", path=str(path), reason=e.reason, byte=e.start)) from None
     notes: list[dict[str, Any]] = []
     text, removed = clean_control(text)
     if removed:
-        notes.append({"key": None, "value": None,
-                      "rule": f"control character(s) {', '.join(removed)} removed from the file (they are not "
-                              "valid YAML text and never meant); check the lines around them"})
+        notes.append({"key": None, "value": None, "rule": Msg("val.yaml.control_file", chars=", ".join(removed))})
     try:
         data = yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 - a SafeLoader subclass
     except _Refused as e:
-        where = f" line {e.line}:" if e.line else ""
-        raise ParamsError(f"{path}:{where} {e.message}") from None
+        where = Msg("val.yaml.at_line", line=e.line) if e.line else ""
+        raise ParamsError(Msg("val.yaml.refused", path=str(path), where=where, message=e.message)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = Msg("val.yaml.at_line_column", line=mark.line + 1, column=mark.column + 1) if mark else ""
         problem = getattr(e, "problem", None) or str(e)
-        raise ParamsError(f"{path}:{where}: YAML syntax error: {problem}") from None
+        raise ParamsError(Msg("val.yaml.syntax", path=str(path), where=where, problem=str(problem)[:400])) from None
     except RecursionError:
-        raise ParamsError(f"{path}: values nested too deeply; check the brackets and indentation") from None
+        raise ParamsError(Msg("val.yaml.recursion", path=str(path))) from None
     if data is None:
         return {}, notes
     if not isinstance(data, dict):
-        raise ParamsError(f"{path}: expected a mapping of keys to values at the top level, got {type(data).__name__}")
+        raise ParamsError(Msg("val.yaml.not_mapping", path=str(path), kind=type(data).__name__))
     bad: list[str] = []
     data = _walk(data, "", notes, bad)
     if bad:
-        raise ParamsError(f"{path}: {len(bad)} problem(s) in parameters\n" + "\n".join(f"  - {b}" for b in bad))
+        raise ParamsError(problem_list(Msg("val.params.problems", path=str(path), n=len(bad)), bad))
     return data, notes
 
 
@@ -160,19 +152,60 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 _REPLACE_WHOLE = frozenset({"weights", "envelope", "census", "workshop"})
 
 
-def _explain(err: ValidationError, path: Path, raw: dict[str, Any]) -> str:
-    lines = [f"{path}: {err.error_count()} problem(s) in parameters"]
+def problem_list(head: Msg, items: list[Any]) -> Msg:
+    """A heading line, then one '  - item' line per problem, in either language."""
+    return Msg.join("\n", [head] + [Msg("val.params.item", item=b) for b in items])
+
+
+# pydantic's own messages (English) by error type, in the catalogue: `val.pydantic.<type>` with the
+# error's context (ge, le, max_length, expected, ...) as placeholders. Other types keep pydantic's text.
+_PYDANTIC_CTX = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le",
+                 "string_too_short": "min_length", "string_too_long": "max_length", "too_short": "min_length",
+                 "too_long": "max_length", "string_pattern_mismatch": "pattern", "literal_error": "expected",
+                 "multiple_of": "multiple_of"}
+_PYDANTIC_PLAIN = ("finite_number", "float_parsing", "float_type", "int_parsing", "int_type", "int_from_float",
+                   "string_type", "dict_type", "list_type", "bool_parsing", "bool_type", "tuple_type", "model_type",
+                   "int_parsing_size", "dict_attributes_type")
+
+
+def pydantic_reason(e: dict[str, Any]) -> Msg:
+    """Why pydantic rejected a value, in either language: English exactly as pydantic says it (cut
+    to ~400 characters), Spanish from the catalogue by error type (a validator of ours raises a
+    `Msg`, rendered as such)."""
+    english = quote(e["msg"], 400)[1:-1]
+    kind, ctx = e["type"], e.get("ctx") or {}
+    error = ctx.get("error")
+    if kind in ("value_error", "assertion_error") and error is not None and error.args and isinstance(error.args[0], Msg):
+        spanish = error.args[0].render("es")
+    elif kind in _PYDANTIC_CTX and _PYDANTIC_CTX[kind] in ctx:
+        value = str(ctx[_PYDANTIC_CTX[kind]])
+        if kind == "literal_error":
+            value = value.replace(" or ", " o ")
+        spanish = Msg(f"val.pydantic.{kind}", value=value, actual=ctx.get("actual_length", "")).render("es")
+    elif kind in _PYDANTIC_PLAIN:
+        spanish = Msg(f"val.pydantic.{kind}").render("es")
+    else:
+        spanish = english
+    return Msg.texts(es=quote(spanish, 400)[1:-1], en=english)
+
+
+def pydantic_problems(err: ValidationError, prefix: str = "") -> list[Msg]:
+    """One message per pydantic error: the key (under `prefix`), the value (quoted), what is wrong."""
+    out = []
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        key = prefix + (".".join(str(p) for p in e["loc"]) or "(top level)")
         kind = e["type"]
         if kind == "extra_forbidden":
-            lines.append(f"  - key '{key}': unknown key (value {quote(e['input'])}); remove it or fix its spelling "
-                         f"(see params/defaults.yaml for valid keys)")
+            out.append(Msg("val.params.unknown_key", key=key, value=quote(e["input"])))
         elif kind == "missing":
-            lines.append(f"  - key '{key}': missing; add it")
+            out.append(Msg("val.params.missing_key", key=key))
         else:
-            lines.append(f"  - key '{key}': value {quote(e.get('input'))} rejected: {quote(e['msg'], 400)[1:-1]}")
-    return "\n".join(lines)
+            out.append(Msg("val.params.rejected", key=key, value=quote(e.get("input")), why=pydantic_reason(e)))
+    return out
+
+
+def _explain(err: ValidationError, path: Path, raw: dict[str, Any]) -> Msg:
+    return problem_list(Msg("val.params.problems", path=str(path), n=err.error_count()), pydantic_problems(err))
 
 
 def load_defaults(params_dir: Path) -> dict[str, Any]:

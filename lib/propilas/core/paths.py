@@ -6,6 +6,7 @@ the comparison agree on paths.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from propilas.core.errors import PropilasError
@@ -36,6 +37,38 @@ def project_root() -> Path:
             return p
     raise PropilasError(f"no propilas project found from {here}: run the command inside the project folder "
                         "(the one with params/ and notebooks/)")
+
+
+MANUAL = "_manual"  # a hand run's scratch folder under outputs/ (never a district of the runner)
+ROOT_ENV = "PROPILAS_ROOT"
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / "params" / "defaults.yaml").is_file() and (folder / "notebooks").is_dir()
+
+
+def notebook_root() -> Path:
+    """The project folder of a notebook run by hand (papermill from anywhere, JupyterLab): the
+    folder named by $PROPILAS_ROOT, else the project holding the installed package (an editable
+    install: lib/propilas → the project), else the first parent of the current directory holding
+    params/ and notebooks/. So `papermill notebooks/02_sustainability.ipynb out.ipynb` works from
+    the project, from notebooks/ or with `--cwd` anywhere (issue 14 §3)."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        if not _is_project(Path(env)):
+            raise PropilasError(f"${ROOT_ENV}={env} is not a propilas project (no params/defaults.yaml and "
+                                "notebooks/ there): point it at the project folder, or unset it")
+        return Path(env).resolve()
+    package_project = Path(__file__).resolve().parents[3]
+    if _is_project(package_project):
+        return package_project
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if _is_project(p):
+            return p
+    raise PropilasError(f"no propilas project found for this notebook (looked at {package_project} and above "
+                        f"{here}): set ${ROOT_ENV} to the project folder, or pass params_dir, data_dir and "
+                        "out_dir as parameters")
 
 
 def repo_root(start: Path | None = None) -> Path:

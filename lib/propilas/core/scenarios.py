@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from propilas.core.errors import ParamsError
+from propilas.core.messages import Msg
 from propilas.core.params import DISTRICT_ID, DistrictParams
 from propilas.core.safetext import quote
 
@@ -39,28 +40,21 @@ def scenario_params(params: DistrictParams, name: str, path: Path | str | None =
 
     where = Path(path) if path else Path(f"params/{params.district}.yaml")
     if not DISTRICT_ID.match(name):
-        raise ParamsError(f"{where}: scenario name {quote(name)} is not allowed (it becomes a folder name): use "
-                          "lower-case letters, digits, '-' or '_', e.g. 'regional_x2'")
+        raise ParamsError(Msg("val.scen.name", where=str(where), name=quote(name)))
     sc = params.scenarios[name]
     overrides = json.loads(json.dumps(sc.overrides, default=str))  # year keys as text, like the dump
     bad = [k for k in overrides if k in SCENARIO_FORBIDDEN]
     if bad:
-        raise ParamsError(f"{where}: key 'scenarios.{name}.overrides.{bad[0]}': a scenario cannot change "
-                          f"{', '.join(repr(b) for b in bad)} (identity, run settings, language); remove it")
+        raise ParamsError(Msg("val.scen.forbidden", where=str(where), name=name, key=bad[0],
+                              keys=", ".join(repr(b) for b in bad)))
     merged = _merge_scenario(params.model_dump(mode="json"), overrides)
     try:
         out = DistrictParams.model_validate(merged)
     except ValidationError as e:
-        lines = [f"{where}: scenario {name!r}: {e.error_count()} problem(s) in its overrides"]
-        for err in e.errors():
-            key = ".".join(str(x) for x in err["loc"]) or "(top level)"
-            if err["type"] == "extra_forbidden":
-                lines.append(f"  - key 'scenarios.{name}.overrides.{key}': unknown key (value {quote(err['input'])});"
-                             " remove it or fix its spelling (see params/defaults.yaml for valid keys)")
-            else:
-                lines.append(f"  - key 'scenarios.{name}.overrides.{key}': value {quote(err.get('input'))} "
-                             f"rejected: {quote(err['msg'], 400)[1:-1]}")
-        raise ParamsError("\n".join(lines)) from None
+        from propilas.core.params_yaml import problem_list, pydantic_problems
+
+        raise ParamsError(problem_list(Msg("val.scen.problems", where=str(where), name=repr(name), n=e.error_count()),
+                                       pydantic_problems(e, f"scenarios.{name}.overrides."))) from None
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from propilas.core.messages import Msg
 from propilas.core.params import DistrictParams
 from propilas.inputs.tableio import Problem
 
@@ -34,15 +35,13 @@ def _piped_without_system(comm: pd.DataFrame, sys: pd.DataFrame, cf: str, sf: st
         return []
     served = set(sys["community_id"].dropna()) if not sys.empty and "community_id" in sys.columns else set()
     piped = comm[list(PIPED_COLUMNS)].fillna(0).sum(axis=1)
-    where = where or (f"{sf} has no water system at all" if sys.empty
-                      else f"no row of {sf} has this community_id")
+    where = where or (Msg("val.cons.no_system_at_all", file=sf) if sys.empty
+                      else Msg("val.cons.no_system_row", file=sf))
     out = []
     for row in comm.index[(piped > 0) & ~comm["community_id"].isin(served)]:
         cid = comm.at[row, "community_id"]
         out.append(Problem("error", cf, int(row), ",".join(PIPED_COLUMNS), int(piped[row]),
-                           f"community {cid}: households on piped water (premises or public tap) but {where}; "
-                           f"add the system that serves it to {sf}, or move these households to the "
-                           "rung they really use", cs))
+                           Msg("val.cons.piped_without_system", community=cid, where=where, file=sf), cs))
     return out
 
 
@@ -56,7 +55,7 @@ def census_problems(params: DistrictParams, path: Path | str) -> list[Problem]:
     for year in known:
         if year > this_year:
             out.append(Problem("error", str(path), None, f"census.{year}", year,
-                               f"census year in the future (after {this_year}): correct the year"))
+                               Msg("val.cons.census_future", year=this_year)))
     limit = params.inputs.max_growth_per_year
     pairs = sorted(known.items())
     for (y1, p1), (y2, p2) in zip(pairs, pairs[1:]):
@@ -65,9 +64,8 @@ def census_problems(params: DistrictParams, path: Path | str) -> list[Problem]:
         rate = (p2 / p1) ** (1.0 / (y2 - y1)) - 1.0
         if abs(rate) > limit and not params.census_note.strip():
             out.append(Problem("error", str(path), None, f"census.{y2}", p2,
-                               f"growth {100 * rate:+.1f} %/year from {y1} ({p1}) to {y2} ({p2}) is beyond "
-                               f"±{100 * limit:g} %/year (inputs.max_growth_per_year): check both figures (a "
-                               "digit too many?) or, if real, explain it in census_note"))
+                               Msg("val.cons.census_growth", rate=100 * rate, y1=y1, p1=p1, y2=y2, p2=p2,
+                                   limit=100 * limit)))
     return out
 
 
@@ -126,11 +124,10 @@ def coordinate_problems(tables: dict[str, pd.DataFrame], params: DistrictParams,
             lat, lon = float(r["latitude"]), float(r["longitude"])
             if inside(lat, lon):
                 continue
-            hint = ("latitude and longitude swapped?" if inside(lon, lat)
-                    else "a sign lost?" if inside(-abs(lat), -abs(lon)) else "another district's place?")
+            hint = Msg("val.cons.hint_swapped" if inside(lon, lat)
+                       else "val.cons.hint_sign" if inside(-abs(lat), -abs(lon)) else "val.cons.hint_elsewhere")
             out.append(Problem("warning", files.get(table, table), int(row), "latitude,longitude",
                                f"{lat:g}, {lon:g}",
-                               f"outside district {params.ubigeo}'s bounding box (latitude {box[1]:.3f} to "
-                               f"{box[3]:.3f}, longitude {box[0]:.3f} to {box[2]:.3f}): {hint} Check the "
-                               "coordinates (decimal degrees, south and west negative)"))
+                               Msg("val.cons.outside_box", ubigeo=params.ubigeo, lat0=box[1], lat1=box[3],
+                                   lon0=box[0], lon1=box[2], hint=hint)))
     return out

@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from propilas.core.errors import DataError, UnreadableFileError
+from propilas.core.messages import Msg
+from propilas.core.safetext import quote
 from propilas.inputs.tableio import Problem
 
 SUPPORTED = (".csv", ".xlsx")
@@ -36,19 +38,17 @@ def find_input(data_dir: Path, table: str) -> Path:
     found = [p for p in entries if p.name.lower() in wanted]
     if not found:
         near = [p.name for p in entries if p.stem.lower() == table or p.stem.lower().startswith(table)]
-        hint = f" (found {', '.join(near)}: rename it to {table}.csv or {table}.xlsx)" if near else ""
-        raise DataError(f"{data_dir}: no {table}.csv or {table}.xlsx{hint}; create one "
-                        f"(`propilas new` writes a template)")
+        hint = Msg("val.file.found_near", found=", ".join(near), table=table) if near else ""
+        raise DataError(Msg("val.file.missing", folder=str(data_dir), table=table, hint=hint))
     if len(found) > 1:
-        raise DataError(f"{data_dir}: both {found[0].name} and {found[1].name} exist; keep only the one "
-                        "you edit so the run cannot read a stale copy")
+        raise DataError(Msg("val.file.both", folder=str(data_dir), first=found[0].name, second=found[1].name))
     return found[0]
 
 
 def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     """Text and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
     if not raw.strip():
-        raise UnreadableFileError(f"{path}: the file is empty; it needs a header row and one row per record")
+        raise UnreadableFileError(Msg("val.file.empty_bytes", path=str(path)))
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -60,9 +60,7 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
         # Read as cp1252 it would become one column of garbage ("decimal comma splits numbers").
         head = raw[:4096]
         kind = "UTF-32" if head.count(b"\x00\x00\x00") * 4 >= len(head) // 2 else "UTF-16"
-        raise UnreadableFileError(
-            f"{path}: the file holds NUL bytes, so it is {kind} text without a byte-order mark (or not "
-            "text at all); save it as UTF-8 (Excel: 'CSV UTF-8 (delimitado por comas)')")
+        raise UnreadableFileError(Msg("val.file.nul_bytes", path=str(path), kind=kind))
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -70,9 +68,7 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as e:
-        raise UnreadableFileError(
-            f"{path}: cannot read the text encoding (byte {e.start} is neither UTF-8 nor Windows-1252); "
-            "save the file as 'CSV UTF-8' from Excel") from None
+        raise UnreadableFileError(Msg("val.file.encoding", path=str(path), byte=e.start)) from None
     return text, "cp1252"
 
 
@@ -80,25 +76,20 @@ def _decode_or_refuse(raw: bytes, codec: str, path: Path) -> str:
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as e:
-        raise UnreadableFileError(f"{path}: starts like {codec.upper()} text but byte {e.start} is not "
-                                  f"{codec.upper()}; save it as UTF-8 (Excel: 'CSV UTF-8')") from None
+        raise UnreadableFileError(Msg("val.file.bad_bom_text", path=str(path), codec=codec.upper(),
+                                      byte=e.start)) from None
 
 
 def _sniff_separator(header: str, path: Path) -> str:
     counts = {sep: len(next(csv.reader([header], delimiter=sep))) - 1 for sep in (",", ";", "\t")}
     sep = max(counts, key=lambda s: counts[s])
     if counts[sep] == 0:
-        raise UnreadableFileError(
-            f"{path}: the header row has a single column ({header[:60]!r}); the separator must be "
-            "a comma, a semicolon or a tab")
+        raise UnreadableFileError(Msg("val.file.one_column", path=str(path), header=repr(header[:60])))
     return sep
 
 
 def too_many_rows(path: Path, n: int, max_rows: int) -> UnreadableFileError:
-    return UnreadableFileError(
-        f"{path}: {n} data rows, more than the limit of {max_rows} (inputs.max_rows in params/defaults.yaml); "
-        "a district has hundreds of communities: check the file is one district's table, or raise "
-        "inputs.max_rows in the district's params file")
+    return UnreadableFileError(Msg("val.file.too_many_rows", path=str(path), n=n, max_rows=max_rows))
 
 
 def _blank(r: list[str]) -> bool:
@@ -121,7 +112,7 @@ def read_csv_strings(path: Path, max_rows: int | None = None) -> tuple[pd.DataFr
     while rows and _blank(rows[-1]):
         rows.pop()
     if not rows:
-        raise UnreadableFileError(f"{path}: the file is empty")
+        raise UnreadableFileError(Msg("val.file.empty", path=str(path)))
     if max_rows is not None and len(rows) - 1 > max_rows:
         raise too_many_rows(path, len(rows) - 1, max_rows)
     head = [h.strip() for h in rows[0]]
@@ -138,15 +129,12 @@ def read_csv_strings(path: Path, max_rows: int | None = None) -> tuple[pd.DataFr
             r = r[: len(head)]  # empty trailing fields
         if len(r) > len(head) and len(rows[0]) > len(head):
             j = next(k for k in range(len(head), len(r)) if r[k].strip())
-            raise UnreadableFileError(
-                f"{path}: row {i}, field {j + 1}: value {r[j].strip()[:60]!r} is beyond the header's last "
-                f"column ({head[-1]!r}); give the column a header or delete the value")
+            raise UnreadableFileError(Msg("val.file.csv_beyond_header", path=str(path), row=i, field=j + 1,
+                                          value=repr(r[j].strip()[:60]), last=repr(head[-1])))
         if len(r) != len(head):
-            hint = (" A decimal comma in a comma-separated file splits numbers: save with ';' as separator "
-                    "or use decimal points." if sep == "," else "")
-            raise UnreadableFileError(
-                f"{path}: row {i} has {len(r)} fields but the header has {len(head)} "
-                f"(separator {sep!r}).{hint}")
+            hint = Msg("val.file.comma_hint") if sep == "," else ""
+            raise UnreadableFileError(Msg("val.file.field_count", path=str(path), row=i, n=len(r), width=len(head),
+                                          sep=repr(sep), hint=hint))
         body.append([c.strip() for c in r])
         numbers.append(i)
     df = pd.DataFrame(body, columns=head, dtype=object)
@@ -166,24 +154,25 @@ def read_xlsx_strings(path: Path, table: str, max_rows: int | None = None
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many types for a non-xlsx file
-        raise UnreadableFileError(f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from None
+        raise UnreadableFileError(Msg("val.file.not_xlsx", path=str(path),
+                                      error=f"{type(e).__name__}: {e}"[:300])) from None
     sheet = table if table in wb.sheetnames else None
     if sheet is None:
         data_sheets = [s for s in wb.sheetnames if s.lower() not in ("readme", "léeme", "leeme", "lists", "listas")]
         if len(data_sheets) != 1:
-            raise UnreadableFileError(f"{path}: no sheet named {table!r} (sheets: {wb.sheetnames})")
+            raise UnreadableFileError(Msg("val.file.no_sheet", path=str(path), table=repr(table),
+                                          sheets=quote(wb.sheetnames)))
         sheet = data_sheets[0]
     ws = wb[sheet]
     if max_rows is not None and ws.max_row - 1 > max_rows:
         raise too_many_rows(path, ws.max_row - 1, max_rows)
     for rng in ws.merged_cells.ranges:
-        problems.append(Problem("error", path.name, rng.min_row, None, str(rng),
-                                "merged cells: unmerge them and fill every cell", sheet))
+        problems.append(Problem("error", path.name, rng.min_row, None, str(rng), Msg("val.file.merged"), sheet))
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise UnreadableFileError(f"{path}: sheet {sheet!r} is empty; it needs a header row")
+        raise UnreadableFileError(Msg("val.file.empty_sheet", path=str(path), sheet=repr(sheet)))
     head = [("" if h is None else str(h).strip()) for h in rows[0]]
     while head and head[-1] == "":
         head.pop()
@@ -194,8 +183,8 @@ def read_xlsx_strings(path: Path, table: str, max_rows: int | None = None
         if beyond:
             j, v = beyond[0]
             problems.append(Problem("error", path.name, i, get_column_letter(j + 1), v,
-                                    f"value beyond the header's last column ({head[-1] if head else ''!r}): "
-                                    "give the column a header or delete the value", sheet))
+                                    Msg("val.file.xlsx_beyond_header", last=repr(head[-1] if head else '')),
+                                    sheet))
     problems += _formulas_without_value(path, sheet, rows, head)
 
     def cell(v: Any) -> str:
@@ -229,9 +218,7 @@ def _formulas_without_value(path: Path, sheet: str, values: list[list[Any]], hea
             for j, f in enumerate(r):
                 if isinstance(f, str) and f.startswith("=") and (j >= len(values[i - 1]) or values[i - 1][j] is None):
                     col = head[j] if j < len(head) and i > 1 else None
-                    out.append(Problem("error", path.name, i, col, f[:80],
-                                       "formula without a saved value: open and save the file in Excel or "
-                                       "LibreOffice (they store the result), or type the value", sheet))
+                    out.append(Problem("error", path.name, i, col, f[:80], Msg("val.file.formula"), sheet))
     finally:
         wb.close()
     return out

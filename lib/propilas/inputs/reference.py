@@ -73,7 +73,9 @@ def load_table(root: Path | None = None) -> pd.DataFrame:
     """The reference table (1,893 districts) with folded name columns _departamento, _provincia, _distrito."""
     p = table_path(root)
     if not p.exists():
-        raise ReferenceError(f"district reference table not found: {p}")
+        from propilas.core.messages import Msg
+
+        raise ReferenceError(Msg("val.ref.no_table", path=str(p)))
     return _load(str(p))
 
 
@@ -112,7 +114,9 @@ def lookup(name: str, department: str | None = None, province: str | None = None
         return _district(hit.iloc[0])
     if len(hit) > 1:
         opts = "; ".join(f"{r.departamento},{r.provincia},{r.distrito} ({r.inei})" for r in hit.itertuples())
-        raise ReferenceError(f"{len(hit)} districts are called {name!r}: {opts}; give --department and --province")
+        from propilas.core.messages import Msg
+
+        raise ReferenceError(Msg("val.ref.ambiguous", n=len(hit), name=repr(name), options=opts))
     pool = df
     if department and (df["_departamento"] == fold(department)).any():
         pool = pool[pool["_departamento"] == fold(department)]
@@ -120,16 +124,20 @@ def lookup(name: str, department: str | None = None, province: str | None = None
     order = {c: k for k, c in enumerate(close)}
     found = pool[pool["_distrito"].isin(close)].assign(_o=lambda d: d["_distrito"].map(order)).sort_values("_o")
     where = [f"{r.departamento},{r.provincia},{r.distrito}" for r in found.itertuples()]
-    within = f" in {department}" + (f", {province}" if province else "") if department else ""
-    hint = ("; did you mean " + " or ".join(repr(w) for w in where[:6]) + "?") if where else ""
-    raise ReferenceError(f"the district reference table has no district {name!r}{within}{hint}")
+    from propilas.core.messages import Msg
+
+    within = Msg("val.ref.within", place=department + (f", {province}" if province else "")) if department else ""
+    hint = Msg("val.ref.did_you_mean", options=Msg.join(Msg("val.ref.or"), [repr(w) for w in where[:6]])) if where else ""
+    raise ReferenceError(Msg("val.ref.unknown", name=repr(name), within=within, hint=hint))
 
 
 def by_division(division: str, root: Path | None = None) -> District:
     """The district of a SIASAR division 'DEPARTMENT,PROVINCE,DISTRICT'."""
     parts = [p.strip() for p in division.split(",")]
     if len(parts) != 3:
-        raise ReferenceError(f"division {division!r}: expected 'DEPARTMENT,PROVINCE,DISTRICT'")
+        from propilas.core.messages import Msg
+
+        raise ReferenceError(Msg("val.ref.division", division=repr(division)))
     try:
         return lookup(parts[2], parts[0], parts[1], root=root)
     except ReferenceError:
@@ -142,15 +150,16 @@ def names_problem(ubigeo: str, name: str, department: str, province: str, root: 
     d = by_ubigeo(ubigeo, root)
     if d is None:
         return None
+    from propilas.core.messages import Msg
+
     bad = []
     if department and fold(department) != fold(d.department):
-        bad.append(f"department {department!r} (table: {d.department!r})")
+        bad.append(Msg("val.ref.department", given=repr(department), table=repr(d.department)))
     if province and fold(province) != fold(d.province):
-        bad.append(f"province {province!r} (table: {d.province!r})")
+        bad.append(Msg("val.ref.province", given=repr(province), table=repr(d.province)))
     fn, fd = fold(name), fold(d.district)
     if fn != fd and fd not in fn:
-        bad.append(f"name {name!r} (table: {d.district!r})")
+        bad.append(Msg("val.ref.name", given=repr(name), table=repr(d.district)))
     if not bad:
         return None
-    return (f"ubigeo {ubigeo} is {d.division} in the district reference table, but params say " + ", ".join(bad)
-            + f"; correct the names or the ubigeo")
+    return Msg("val.ref.mismatch", ubigeo=ubigeo, division=d.division, bad=Msg.join(", ", bad))

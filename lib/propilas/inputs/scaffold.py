@@ -11,7 +11,8 @@ column or threshold changed there changes the templates too.
 census figures are not in SIASAR, so they are placeholders marked illustrative, never
 presented as data.
 
-The parts live beside this module: `scaffold_params` (the commented YAML), `scaffold_templates`
+The parts live beside this module: `scaffold_params` (the commented YAML; its text helpers and
+closing blocks in `scaffold_yaml`), `scaffold_templates`
 (Excel/CSV templates and README) and `scaffold_siasar` (a SIASAR district's fields and tables);
 this module checks the arguments and writes the files. The command line is `propilas.cli.new`.
 """

@@ -23,5 +23,5 @@ def scenario_problems(params: DistrictParams | None, params_file: Path | str) ->
         try:
             scenario_params(params, name, params_file)
         except ParamsError as e:
-            out.append(Problem("error", str(params_file), None, None, None, str(e)))
+            out.append(Problem("error", str(params_file), None, None, None, e.msg or str(e)))
     return out

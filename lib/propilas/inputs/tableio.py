@@ -19,7 +19,10 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from propilas.core.labels import t
 from propilas.core.markup import is_formula_like, spreadsheet_text
+from propilas.core.messages import Msg, render
+from propilas.core.safetext import quote
 from propilas.core.schemas import NO_VALUES, YES_VALUES, Column, columns
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -28,7 +31,11 @@ NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 @dataclass
 class Problem:
-    """One finding about the inputs; `severity` is 'error' (blocks the run) or 'warning'."""
+    """One finding about the inputs; `severity` is 'error' (blocks the run) or 'warning'.
+
+    `rule` is a `core.messages.Msg` (catalogue key `val.*` + arguments; as a string it is the
+    English text) or plain text; `rule_text(language)` and `text(language)` render it in Spanish
+    or English (issue 13 §2)."""
 
     severity: str
     file: str
@@ -38,26 +45,37 @@ class Problem:
     rule: str
     sheet: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def rule_text(self, language: str = "en") -> str:
+        return str(render(self.rule, language))
+
+    def as_dict(self, language: str = "en") -> dict[str, Any]:
         d = asdict(self)
         d["value"] = "" if self.value is None else str(self.value)
+        d["rule"] = self.rule_text(language)
         return d
 
-    def __str__(self) -> str:
+    def text(self, language: str = "en") -> str:
+        """One line naming severity, file, sheet, row, column and value (quoted, ≤ ~200 characters),
+        then the rule — what `propilas validate` prints and a failed run's reason lists."""
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
+            where.append(t("val.where.sheet", language, sheet=self.sheet))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(t("val.where.row", language, row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
-        val = "" if self.value is None else f" value {str(self.value)!r}:"
-        return f"{self.severity.upper()} {', '.join(where)}:{val} {self.rule}"
+            where.append(t("val.where.column", language, column=self.column))
+        val = "" if self.value is None else t("val.where.value", language, value=quote(str(self.value)))
+        return t("val.problem", language, severity=t(f"severity.{self.severity}", language).upper(),
+                 where=", ".join(where), value=val, rule=self.rule_text(language))
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+def problems_frame(problems: Iterable[Problem], language: str = "en") -> pd.DataFrame:
+    """The problems as a table, the rule in `language` (the stage 00 page shows it)."""
     cols = ["severity", "file", "sheet", "row", "column", "value", "rule"]
-    return pd.DataFrame([p.as_dict() for p in problems], columns=cols)
+    return pd.DataFrame([p.as_dict(language) for p in problems], columns=cols)
 
 
 # --------------------------------------------------------------------------- typing
@@ -76,16 +94,16 @@ def check_header(df: pd.DataFrame, table: str, file: str, sheet: str | None) -> 
     present = list(df.columns)
     dup = sorted({c for c in present if present.count(c) > 1})
     for c in dup:
-        problems.append(Problem("error", file, 1, c, c, "column appears more than once", sheet))
+        problems.append(Problem("error", file, 1, c, c, Msg("val.header.duplicate"), sheet))
     for c in present:
         if c not in spec:
             guess = _closest(c, [n for n in spec if n not in present])
-            rule = f"unknown column; did you mean {guess!r}?" if guess else "unknown column; remove it"
+            rule = Msg("val.header.unknown_guess", guess=quote(guess)) if guess else Msg("val.header.unknown")
             problems.append(Problem("error", file, 1, c, c, rule, sheet))
     for name, col in spec.items():
         if col.required and name not in present:
             guess = _closest(name, [p for p in present if p not in spec])
-            rule = "required column missing" + (f" (is {guess!r} a misspelling of it?)" if guess else "")
+            rule = Msg("val.header.missing_guess", guess=quote(guess)) if guess else Msg("val.header.missing")
             problems.append(Problem("error", file, 1, name, None, rule, sheet))
     return problems
 
@@ -109,18 +127,15 @@ LOCALE_SEPARATORS = (";", "\t")  # separators of a Spanish-locale Excel ('.' may
 def parse_number(text: str, decimal_comma: bool, spanish_locale: bool = False) -> float:
     """Float of a cell; raises ValueError with the reason (never reads '1,5' as 15 nor '1.000' as 1)."""
     if not NUMBER.match(text):
-        raise ValueError("not a number")
+        raise ValueError(Msg("val.cell.not_a_number"))
     if spanish_locale and THOUSANDS_DOT.match(text):
-        raise ValueError("ambiguous in a ';'- or tab-separated (Spanish Excel) file: thousands separators are "
-                         "not accepted; write the number without separators, e.g. 1000 or 1000,5 (a "
-                         "decimal: write it with a decimal comma, 2,006)")
+        raise ValueError(Msg("val.cell.thousands_dot"))
     if decimal_comma:
         if "." in text:
-            raise ValueError("mixes '.' with decimal commas used elsewhere in this file (thousands "
-                             "separators are not accepted: write 1234,5 not 1.234,5)")
+            raise ValueError(Msg("val.cell.mixed_marks"))
         text = text.replace(",", ".")
     elif "," in text:
-        raise ValueError("decimal comma in a file whose numbers use '.'; use one decimal mark")
+        raise ValueError(Msg("val.cell.decimal_comma"))
     return float(text)
 
 
@@ -133,7 +148,7 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
     out: dict[str, Any] = {}
     blank_rows = [i for i in df.index if all(str(v) == "" for v in df.loc[i])]
     for i in blank_rows:
-        problems.append(Problem("error", file, int(i), None, "", "blank row inside the table; delete it", sheet))
+        problems.append(Problem("error", file, int(i), None, "", Msg("val.cell.blank_row"), sheet))
     df = df.drop(index=blank_rows)
     for col in columns(table):
         if col.name not in df.columns:
@@ -143,13 +158,14 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
         for row, text in raw.items():
             if text == "" or (col.kind not in ("text", "id") and text.lower() in MISSING_TOKENS):
                 if not col.nullable:
-                    problems.append(Problem("error", file, int(row), col.name, text, "value required", sheet))
+                    problems.append(Problem("error", file, int(row), col.name, text, Msg("val.cell.required"), sheet))
                 vals.append(None)
                 continue
             try:
                 vals.append(_parse_cell(text, col, dec_comma, spanish))
             except ValueError as e:
-                problems.append(Problem("error", file, int(row), col.name, text, _expected(col, str(e)), sheet))
+                why = e.args[0] if e.args and isinstance(e.args[0], Msg) else str(e)
+                problems.append(Problem("error", file, int(row), col.name, text, _expected(col, why), sheet))
                 vals.append(None)
         out[col.name] = _to_dtype(vals, col).set_axis(df.index)
     typed = pd.DataFrame(out, index=df.index)
@@ -158,15 +174,15 @@ def type_table(df: pd.DataFrame, table: str, file: str, meta: dict[str, str]) ->
 
 def _expected(col: Column, why: str) -> str:
     if col.kind in ("state", "choice"):
-        return f"expected one of {', '.join(col.choices)}"
+        return Msg("val.cell.expected_choice", choices=", ".join(col.choices))
     if col.kind == "yesno":
-        return "expected yes or no (si/sí/no), or empty if unknown"
+        return Msg("val.cell.expected_yesno")
     if col.kind == "int":
-        return f"expected a whole number ({why})"
+        return Msg("val.cell.expected_int", why=why)
     if col.kind == "float":
-        return f"expected a number ({why})"
+        return Msg("val.cell.expected_number", why=why)
     if col.kind == "id":
-        return "expected an id of letters, digits, '-', '_' or '.' (max 64 characters)"
+        return Msg("val.cell.expected_id")
     return why
 
 
@@ -180,9 +196,9 @@ def _parse_cell(text: str, col: Column, dec_comma: bool, spanish: bool = False) 
     if col.kind in ("int", "float"):
         x = parse_number(text, dec_comma, spanish)
         if not np.isfinite(x):
-            raise ValueError("not finite")
+            raise ValueError(Msg("val.cell.not_finite"))
         if col.kind == "int" and not float(x).is_integer():
-            raise ValueError("has decimals")
+            raise ValueError(Msg("val.cell.has_decimals"))
         return x
     if col.kind == "yesno":
         low = text.lower()

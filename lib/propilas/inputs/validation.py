@@ -16,14 +16,16 @@ import pandas as pd
 
 from propilas.core import schemas
 from propilas.core.errors import DataError, ParamsError, UnreadableFileError
+from propilas.core.messages import Msg
 from propilas.core.params import DistrictParams, check_district_id, load_params
 from propilas.inputs.consistency import (  # noqa: F401 (census_problems is also used by the scaffolding)
-    PLACEHOLDER_CENSUS,
     _piped_without_system,
     census_problems,
     coordinate_problems,
     district_box,
 )
+# the checks of the parameters file beside loading it live in params_check
+from propilas.inputs.params_check import _max_rows, _params_warnings
 from propilas.inputs.rawfiles import find_input, read_csv_strings, read_xlsx_strings
 from propilas.inputs.tableio import (
     Problem,
@@ -50,6 +52,9 @@ class Inputs:
     problems: list[Problem] = field(default_factory=list)
     # issue 11: the importer's data-quality table (data/<d>/data_quality.csv), None when absent
     data_quality: pd.DataFrame | None = None
+    # issue 13 §2: the language of report() and of the error raise_if_errors raises (the run's
+    # report language, set by run/context.py; English when read outside a run)
+    language: str = "en"
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,17 +68,37 @@ class Inputs:
     def ok(self) -> bool:
         return not self.errors
 
-    def report(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
+    def report(self, language: str | None = None) -> pd.DataFrame:
+        """Every problem as a table, the rule in `language` (default: `self.language`)."""
+        return problems_frame(self.problems, language or self.language)
 
-    def raise_if_errors(self) -> None:
+    def error_message(self) -> Msg:
+        """The input errors (at most 50, then how many more) as one message in either language."""
+        lines: list = [Msg("val.inputs_failed", district=self.district, n=len(self.errors))]
+        lines += [ProblemLine(p) for p in self.errors[:50]]
+        more = len(self.errors) - 50
+        if more > 0:
+            lines.append(Msg("val.and_more", n=more))
+        return Msg.join("\n", lines)
+
+    def raise_if_errors(self, language: str | None = None) -> None:
         if self.errors:
-            lines = [str(p) for p in self.errors[:50]]
-            more = len(self.errors) - 50
-            if more > 0:
-                lines.append(f"... and {more} more")
-            raise DataError(f"district {self.district!r}: {len(self.errors)} input error(s):\n" + "\n".join(lines),
-                            self.errors)
+            raise DataError(self.error_message(), self.errors, language=language or self.language)
+
+
+class ProblemLine(Msg):
+    """A Problem's whole line (severity, where, value, rule) as a message in either language."""
+
+    def __new__(cls, problem: Problem) -> "ProblemLine":
+        obj = str.__new__(cls, problem.text("en"))
+        obj.key, obj.args, obj.problem = "", {"texts": {}}, problem
+        return obj
+
+    def render(self, language: str) -> str:
+        return self.problem.text(language)
+
+    def __reduce__(self):
+        return (ProblemLine, (self.problem,))
 
 
 def _pandera_schema(table: str):
@@ -83,9 +108,9 @@ def _pandera_schema(table: str):
     for c in schemas.columns(table):
         checks = []
         if c.min is not None and c.max is not None:
-            checks.append(pa.Check.in_range(c.min, c.max, error=f"must be between {c.min:g} and {c.max:g}"))
+            checks.append(pa.Check.in_range(c.min, c.max, error=f"in_range:{c.min:g}:{c.max:g}"))
         elif c.min is not None:
-            checks.append(pa.Check.ge(c.min, error=f"must be >= {c.min:g}"))
+            checks.append(pa.Check.ge(c.min, error=f"ge:{c.min:g}"))
         if c.kind == "id" and c.name == schemas.ID_COLUMN[table]:
             unique = True
         else:
@@ -109,13 +134,24 @@ def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None,
         col = r.get("column")
         idx = r.get("index")
         row = int(idx) if pd.notna(idx) else None
-        rule = "duplicate id: each id must appear once" if "unique" in check or "duplicate" in check else check
+        rule = Msg("val.rule.duplicate_id") if "unique" in check or "duplicate" in check else _check_msg(check)
         value = r.get("failure_case")
         if raw is not None and row is not None and not pd.isna(col) and col in raw.columns and row in raw.index:
             value = raw.at[row, col]  # as the consultant typed it, not as parsed
         out.append(Problem("error", file, row, None if pd.isna(col) else str(col), value, rule,
                            sheet))
     return out
+
+
+def _check_msg(check: str) -> str:
+    """The message of a range check named `in_range:<min>:<max>` or `ge:<min>` (_pandera_schema)."""
+    kind, _, bounds = check.partition(":")
+    if kind == "in_range":
+        lo, _, hi = bounds.partition(":")
+        return Msg("val.rule.between", min=lo, max=hi)
+    if kind == "ge":
+        return Msg("val.rule.at_least", min=bounds)
+    return check
 
 
 def read_table(path: Path, table: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -128,7 +164,7 @@ def read_table(path: Path, table: str, max_rows: int | None = None) -> tuple[pd.
         raw, meta = read_csv_strings(path, max_rows)
         problems = []
     else:
-        raise UnreadableFileError(f"{path}: unsupported file type {path.suffix!r}; use .csv or .xlsx")
+        raise UnreadableFileError(Msg("val.file.unsupported", path=str(path), suffix=repr(path.suffix)))
     sheet = meta.get("sheet") or None
     problems += check_header(raw, table, path.name, sheet)
     if any(p.row == 1 for p in problems):
@@ -138,7 +174,7 @@ def read_table(path: Path, table: str, max_rows: int | None = None) -> tuple[pd.
     type_problems = [p for p in type_problems if (p.row, p.column) not in formula_cells]  # said once, above
     problems += type_problems
     if typed.empty and not type_problems and table == "communities":
-        problems.append(Problem("error", path.name, None, None, None, "the table has a header but no rows", sheet))
+        problems.append(Problem("error", path.name, None, None, None, Msg("val.rule.header_only"), sheet))
     problems += _schema_problems(typed, table, path.name, sheet, raw)
     return typed, problems
 
@@ -155,17 +191,15 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
             if pd.notna(pop) and pd.notna(hh) and hh > pop:
                 siasar = str(r.get("source") or "").upper().startswith("SIASAR")
                 out.append(Problem("error", cf, int(row), "households", int(hh),
-                                   f"more households than persons (population {int(pop)})"
-                                   + ("; a SIASAR record: re-import it (`propilas new ... --from-siasar --force`) "
-                                      "to keep it with its households imputed" if siasar else ""), cs))
+                                   Msg("val.rule.households_gt_population_siasar" if siasar
+                                       else "val.rule.households_gt_population", population=int(pop)), cs))
             elif (params is not None and pd.notna(pop) and pd.notna(hh) and hh > 0
                   and not params.validation.pph_min <= pop / hh <= params.validation.pph_max):
                 # plausibility bounds: validation.pph_min / pph_max (params; without parameters the
                 # parameter error is reported and this warning is not given)
                 lo, hi = params.validation.pph_min, params.validation.pph_max
                 out.append(Problem("warning", cf, int(row), "population", int(pop),
-                                   f"{pop / hh:.2f} persons per household (households {int(hh)}): outside "
-                                   f"{lo:g}-{hi:g} (validation.pph_min/pph_max in params); check both figures", cs))
+                                   Msg("val.rule.pph", pph=pop / hh, households=int(hh), lo=lo, hi=hi), cs))
             for group, cols in (("water", schemas.WATER_COUNT_COLUMNS), ("sanitation", schemas.SANITATION_COUNT_COLUMNS)):
                 vals = [r[c] for c in cols if c in comm.columns]
                 known = [v for v in vals if pd.notna(v)]
@@ -173,25 +207,24 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
                     continue  # sanitation not surveyed (e.g. SIASAR rows): ladder not computed
                 if len(known) != len(vals):
                     out.append(Problem("error", cf, int(row), ",".join(cols), "",
-                                       f"{group} counts are partly empty: fill all of them or none", cs))
+                                       Msg(f"val.rule.{group}_partly_empty"), cs))
                 elif pd.notna(hh) and sum(known) != hh:
                     out.append(Problem("error", cf, int(row), ",".join(cols), int(sum(known)),
-                                       f"{group} household counts must sum to households ({int(hh)})", cs))
+                                       Msg(f"val.rule.{group}_sum", households=int(hh)), cs))
             sm = r.get("hh_san_safely_managed")
             if pd.notna(sm) and pd.notna(r["hh_san_improved_private"]) and sm > r["hh_san_improved_private"]:
                 out.append(Problem("error", cf, int(row), "hh_san_safely_managed", int(sm),
-                                   "safely managed cannot exceed improved private households", cs))
+                                   Msg("val.rule.safely_managed_gt_private"), cs))
             piped_nonpiped = [r[c] for c in schemas.WATER_COUNT_COLUMNS[1:3]]
             if pd.isna(r["water_round_trip_min"]) and any(pd.notna(v) and v > 0 for v in piped_nonpiped):
                 out.append(Problem("warning", cf, int(row), "water_round_trip_min", "",
-                                   "empty: public-tap and protected-source households cannot be put on a rung", cs))
+                                   Msg("val.rule.round_trip_empty"), cs))
     if len(comm) >= 5:
         total = comm["population"].sum()
         for row, r in comm.iterrows():
             if pd.notna(r["population"]) and total > 0 and r["population"] > 0.5 * total:
                 out.append(Problem("warning", cf, int(row), "population", int(r["population"]),
-                                   f"one community holds {100 * r['population'] / total:.0f} % of the plan's "
-                                   "population: check it is a rural community and not the district or a typo", cs))
+                                   Msg("val.rule.one_community_share", share=100 * r["population"] / total), cs))
     if not sys.empty:
         known_comm = set(comm["community_id"]) if not comm.empty else set()
         this_year = _dt.date.today().year
@@ -200,34 +233,36 @@ def _row_rules(comm: pd.DataFrame, sys: pd.DataFrame, files: dict[str, str], par
             cid = r["community_id"]
             if cid is not None and known_comm and cid not in known_comm:
                 out.append(Problem("error", sf, int(row), "community_id", cid,
-                                   "community id not found in communities", ss))
+                                   Msg("val.rule.unknown_community"), ss))
             yb = r["year_built"]
             if pd.notna(yb) and yb > this_year:
                 out.append(Problem("error", sf, int(row), "year_built", int(yb),
-                                   f"year in the future (after {this_year})", ss))
+                                   Msg("val.rule.future_year", year=this_year), ss))
             served, cpop = r["population_served"], pop_by_comm.get(cid)
             if pd.notna(served) and cpop is not None and served > cpop + 1e-6:
                 out.append(Problem("warning", sf, int(row), "population_served", served,
-                                   f"more than the community's population ({int(cpop)})", ss))
+                                   Msg("val.rule.served_gt_population", population=int(cpop)), ss))
             if r["chlorination"] is False and pd.notna(r["residual_chlorine_mg_l"]) and r["residual_chlorine_mg_l"] > 0:
                 out.append(Problem("warning", sf, int(row), "residual_chlorine_mg_l", r["residual_chlorine_mg_l"],
-                                   "residual chlorine measured but chlorination is 'no'", ss))
+                                   Msg("val.rule.chlorine_without_chlorination"), ss))
         if not comm.empty:
             hh = dict(zip(comm["community_id"], comm["households"]))
             conn = sys.groupby("community_id")["households_connected"].sum(min_count=1)
             for cid, n in conn.items():
                 if pd.notna(n) and cid in hh and n > hh[cid]:
                     out.append(Problem("warning", sf, None, "households_connected", int(n),
-                                       f"community {cid}: systems connect more households than it has ({int(hh[cid])})",
-                                       ss))
+                                       Msg("val.rule.connected_gt_households", community=cid,
+                                           households=int(hh[cid])), ss))
     if params is not None:  # the baseline (a round is checked against baseline and round systems together)
         out += _piped_without_system(comm, sys, cf, sf, cs)
     if params is not None and not comm.empty:
         from propilas.method.population import rural_share_check
 
-        msg = rural_share_check(canonical(comm, "communities"), params)
+        msg = rural_share_check(canonical(comm, "communities"), params, "en")
         if msg:
-            out.append(Problem("warning", cf, None, "population", int(comm["population"].sum()), msg, cs))
+            es = rural_share_check(canonical(comm, "communities"), params, "es")
+            out.append(Problem("warning", cf, None, "population", int(comm["population"].sum()),
+                               Msg.texts(es=es, en=msg), cs))
     return out
 
 
@@ -254,14 +289,14 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "", m
         try:
             path = find_input(folder, table)
         except DataError as e:
-            problems.append(Problem("error", f"{label}{table}", None, None, None, str(e)))
+            problems.append(Problem("error", f"{label}{table}", None, None, None, e.msg or str(e)))
             continue
         paths.append(path)
         files[table] = f"{label}{path.name}"
         try:
             df, probs = read_table(path, table, max_rows)
         except UnreadableFileError as e:
-            problems.append(Problem("error", f"{label}{path.name}", None, None, None, str(e)))
+            problems.append(Problem("error", f"{label}{path.name}", None, None, None, e.msg or str(e)))
             continue
         for p in probs:
             p.file = f"{label}{p.file}"
@@ -273,42 +308,6 @@ def _load_folder(folder: Path, params: DistrictParams | None, label: str = "", m
     return tables, problems, paths
 
 
-def _max_rows(params: DistrictParams | None, params_dir: Path) -> int:
-    """inputs.max_rows of the district, or of defaults.yaml when the district's params do not load."""
-    if params is not None:
-        return params.inputs.max_rows
-    from propilas.core.params import InputParams, load_defaults
-
-    try:
-        return InputParams.model_validate(load_defaults(params_dir)["inputs"]).max_rows
-    except Exception:  # defaults unreadable too: that error is already reported; keep the schema bound
-        return int(next(m.le for m in InputParams.model_fields["max_rows"].metadata if hasattr(m, "le")))
-
-
-def _params_warnings(params: DistrictParams, path: Path) -> list[Problem]:
-    """Placeholders left by `propilas new` (census of 1, ubigeo 000000, TODO text) are flagged."""
-    out = [Problem("warning", n["file"], None, n["key"], n["value"], n["rule"]) for n in params.load_notes]
-    for year, pop in params.census_known.items():
-        if pop < PLACEHOLDER_CENSUS:
-            out.append(Problem("warning", str(path), None, f"census.{year}", pop,
-                               "looks like a placeholder: enter the INEI census population"))
-    if params.ubigeo == "000000":
-        out.append(Problem("warning", str(path), None, "ubigeo", params.ubigeo,
-                           "placeholder: enter the district's 6-digit INEI ubigeo"))
-    if "TODO" in params.name or (params.workshop and "TODO" in params.workshop.vision):
-        out.append(Problem("warning", str(path), None, "workshop", "TODO", "fill the TODO placeholders"))
-    # issue 11: the ubigeo must be the district the names say (district reference table)
-    from propilas.inputs.reference import ReferenceError, names_problem
-
-    try:
-        why = names_problem(params.ubigeo, params.name, params.department, params.province)
-    except ReferenceError:
-        why = None  # no reference table in this project: nothing to check against
-    if why:
-        out.append(Problem("error", str(path), None, "ubigeo", params.ubigeo, why))
-    return out
-
-
 def _outside(path: Path, base: Path) -> str | None:
     """A data folder (or a file in it) that resolves outside its parent is refused: a symlink must
     not make a run read, or later write beside, files elsewhere on the machine."""
@@ -316,8 +315,7 @@ def _outside(path: Path, base: Path) -> str | None:
     targets = [path] + (sorted(path.rglob("*")) if path.is_dir() and not path.is_symlink() else [])
     for p in targets:
         if not p.resolve().is_relative_to(base_r):
-            return (f"{p} resolves to {p.resolve()}, outside the data folder {base_r}; copy the files into "
-                    "the project instead of linking them")
+            return Msg("val.file.data_outside", path=str(p), target=str(p.resolve()), base=str(base_r))
     return None
 
 
@@ -329,7 +327,8 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
     try:
         inputs.params = load_params(district, params_dir)
     except ParamsError as e:
-        inputs.problems.append(Problem("error", str(getattr(e, "path", None) or params_file), None, None, None, str(e)))
+        inputs.problems.append(Problem("error", str(getattr(e, "path", None) or params_file), None, None, None,
+                                       e.msg or str(e)))
     inputs.files.append(params_file)
     if inputs.params is not None:
         inputs.problems += _params_warnings(inputs.params, params_file)
@@ -342,8 +341,7 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
         return inputs
     if not folder.is_dir():
         inputs.problems.append(Problem("error", str(folder), None, None, None,
-                                       f"no data folder for {district!r}; create {folder}/ with communities and "
-                                       "water_systems tables (`propilas new` scaffolds them)"))
+                                       Msg("val.file.no_data_folder", district=repr(district), folder=str(folder))))
         return inputs
     tables, problems, paths = _load_folder(folder, inputs.params, max_rows=max_rows)
     inputs.problems += problems
@@ -359,7 +357,7 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
             inputs.files.append(dq_path)
         except (OSError, ValueError, UnicodeDecodeError) as e:
             inputs.problems.append(Problem("warning", dq_path.name, None, None, None,
-                                           f"data-quality table not readable ({e}); re-import to rewrite it"))
+                                           Msg("val.file.data_quality_unreadable", error=str(e)[:300])))
     rounds_dir = folder / "rounds"
     if rounds_dir.is_dir():
         baseline = set(inputs.tables["communities"]["community_id"]) if "communities" in inputs.tables else set()
@@ -368,11 +366,10 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
             if not YEAR_FOLDER.match(sub.name):
                 if sub.name.isdigit():  # '02018' would be read as 2018 and replace rounds/2018
                     inputs.problems.append(Problem("error", label, None, None, sub.name,
-                                                   "a round folder is named by its 4-digit year, e.g. "
-                                                   "rounds/2018; rename the folder"))
+                                                   Msg("val.rounds.year_digits")))
                 else:
                     inputs.problems.append(Problem("warning", label, None, None, sub.name,
-                                                   "round folder is not a year; ignored"))
+                                                   Msg("val.rounds.not_a_year")))
                 continue
             year = int(sub.name)
             outside = _outside(sub, folder)
@@ -382,7 +379,7 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
             p = inputs.params
             if p is not None and not (p.base_year < year <= p.horizon_year):
                 inputs.problems.append(Problem("warning", label, None, None, year,
-                                               f"round year outside {p.base_year + 1}-{p.horizon_year}; ignored"))
+                                               Msg("val.rounds.outside", first=p.base_year + 1, last=p.horizon_year)))
                 continue
             rt, rprobs, rpaths = _load_folder(sub, None, label, max_rows)
             rc = rt.get("communities")
@@ -392,9 +389,7 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
                 for row, cid in rc["community_id"].items():
                     if cid is not None and cid not in baseline:
                         rprobs.append(Problem("error", fname, int(row), "community_id", cid,
-                                              "community id not in the baseline communities table: a round "
-                                              "follows the baseline's communities (fix the id, or add the "
-                                              "community to the baseline)"))
+                                              Msg("val.rounds.unknown_community")))
             if rc is not None and not rc.empty and not any(pr.row == 1 for pr in rprobs):
                 sysf = label + next((pth.name for pth in rpaths if pth.stem.lower() == "water_systems"),
                                     "water_systems.csv")
@@ -402,8 +397,7 @@ def load_inputs(district: str, params_dir: Path | str = "params", data_dir: Path
                                   if df is not None and not df.empty and "community_id" in df.columns]
                                  or [pd.DataFrame({"community_id": []})])
                 rprobs += _piped_without_system(rc, both, fname, sysf, None,
-                                                f"no system serves it, neither in {sysf} nor in the baseline's "
-                                                "water_systems")
+                                                Msg("val.rounds.no_system", file=sysf))
             inputs.problems += rprobs
             inputs.files += rpaths
             if not any(pr.severity == "error" for pr in rprobs):

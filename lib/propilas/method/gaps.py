@@ -7,7 +7,7 @@ class C/D (or unclassified) system are counted as not served, so rehabilitating 
 a gap just as a new system does. Non-piped sources on the basic rung (public tap or protected
 source within the round-trip limit) count as served: they are basic-or-better by the JMP.
 
-Inputs are the canonical tables of earlier stages (see /work/shared/CONTRACT.md):
+Inputs are the canonical tables of earlier stages (see methodology/contract.md):
 communities, water_systems, population, water_ladder, sanitation_ladder, sustainability.
 """
 

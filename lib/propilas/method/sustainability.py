@@ -166,6 +166,16 @@ def system_scores(system: pd.Series, coverage_ratio: float, params: DistrictPara
         if np.isnan(s[key]) and flag not in flags:
             flags.append(flag)
 
+    scored = index_from_scores(s, params)
+    flags += scored.pop("flags")
+    return {**s, **scored, "flags": "; ".join(flags), "coverage_ratio": coverage_ratio}
+
+
+def index_from_scores(s: dict, params: DistrictParams) -> dict:
+    """E, G, O, index, class and partial from the sub-scores `s` (E_PARTS, G_PARTS, O_PARTS; NaN =
+    unknown), with the evidence rule; `flags` lists what the components lacked. `system_scores`
+    uses it after scoring the inputs, and the sustainability lesson with scores set by sliders."""
+    flags: list[str] = []
     comps = {}
     for k, parts in (("E", E_PARTS), ("G", G_PARTS), ("O", O_PARTS)):
         known = sum(not np.isnan(s[p]) for p in parts)
@@ -178,8 +188,7 @@ def system_scores(system: pd.Series, coverage_ratio: float, params: DistrictPara
     index, partial = combine(comps, params)
     if partial and not np.isnan(index):
         flags.append("partial_index")
-    return {**s, **comps, "index": index, "class": classify(index, params), "partial": partial,
-            "flags": "; ".join(flags), "coverage_ratio": coverage_ratio}
+    return {**comps, "index": index, "class": classify(index, params), "partial": partial, "flags": flags}
 
 
 def sustainability_table(communities: pd.DataFrame, water_systems: pd.DataFrame,

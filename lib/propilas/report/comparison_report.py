@@ -35,9 +35,14 @@ SHOWN = {**SHOWN_SERVICES, **SHOWN_MONEY}
 
 
 class ComparisonContext:
-    def __init__(self, districts: list[str], out_dir: str | Path, language: str, run_id: str | None) -> None:
+    def __init__(self, districts: list[str], out_dir: str | Path | None, language: str, run_id: str | None) -> None:
+        from propilas.core.paths import MANUAL, notebook_root
+
         self.districts = list(districts)
-        self.out_dir = Path(out_dir)
+        # None: the project's outputs/ (found from the installed package, issue 14 §3)
+        self.out_dir = Path(out_dir) if out_dir is not None else notebook_root() / "outputs"
+        # a hand run (no run_id) writes its comparison.csv to outputs/_manual/, never over the runner's
+        self.write_dir = self.out_dir if run_id else self.out_dir / MANUAL
         self.lang = language
         self.run_id = run_id or "interactive"
         self.started = _dt.datetime.now(_dt.timezone.utc)
@@ -58,7 +63,7 @@ class ComparisonContext:
 
     def compute_and_write(self) -> pd.DataFrame:
         table = comparison_table(self.summaries())
-        atomic_write_csv(table, self.out_dir / "comparison.csv")
+        atomic_write_csv(table, self.write_dir / "comparison.csv")
         return table
 
     def show_overview(self, table: pd.DataFrame) -> None:

@@ -37,15 +37,16 @@ def next_step(reason: str, district: str, language: str) -> str:
     """What to do about a failure, from its kind (input, parameters, time limit, kernel, write, bug)."""
     head = str(reason or "").split(":", 1)[0].strip()
     low = str(reason or "").lower()
-    if head in INPUT_ERRORS or "input error" in low:
+    # the reason is in the report's language (core/text/validation.yaml val.run.*): both are recognised
+    if head in INPUT_ERRORS or "input error" in low or "error(es) de entrada" in low:
         key = "failed.next.inputs"
     elif head in PARAMS_ERRORS:
         key = "failed.next.params"
-    elif "timed out" in low:
+    elif "timed out" in low or "superó el tiempo límite" in low:
         key = "failed.next.timeout"
-    elif "kernel died" in low:
+    elif "kernel died" in low or "(kernel) se detuvo" in low:
         key = "failed.next.kernel"
-    elif low.startswith("cannot write"):
+    elif low.startswith(("cannot write", "no se puede escribir")):
         key = "failed.next.write"
     else:
         key = "failed.next.bug"

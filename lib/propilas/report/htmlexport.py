@@ -13,7 +13,10 @@ import nbformat
 from propilas.core.markup import literal
 from propilas.inputs.tableio import atomic_write_text
 
-HIDDEN_TAGS = ("trainer", "remove_cell")
+# Cells of the notebook as a lesson (issue 14: narrative with LaTeX formulas, worked example,
+# workshop exercise) are for trainers in JupyterLab; the report pages keep only the catalogue's text
+# (and carry no MathJax: they are read offline).
+HIDDEN_TAGS = ("trainer", "remove_cell", "lesson", "exercise")
 CSS = """
 <style>
 /* A 1,280-px screen shows every column (issue 13 §3): the page is as wide as the screen allows,

@@ -28,6 +28,57 @@ def figure_alt(fig) -> str:
     return ". ".join(x for x in titles if x) or "—"
 
 
+TIGHT_PAD_INCHES = 0.1  # matplotlib's savefig.pad_inches: the margin kept around the drawn content
+
+
+def tight_png(fig, dpi: float) -> bytes:
+    """The PNG of `fig` cropped to what is drawn plus TIGHT_PAD_INCHES, as
+    `savefig(bbox_inches="tight")` gives it, with one draw instead of two (benchmarks/README.md).
+
+    savefig's "tight" first lays the figure out with a draw that renders nothing, measures it, then
+    draws it again translated. Here the figure is drawn once at `dpi`, measured on that draw and the
+    pixels are cropped. The image has the same size and the same content; only the phase of hatch
+    patterns relative to the pixel grid can differ (tests/test_render_png.py compares them with a
+    tolerance). When something is drawn outside the figure (a long left-aligned title, a rotated
+    label past the edge) the crop cannot hold it: the figure is saved again with that box.
+    """
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    old_dpi = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas.draw()
+        content = fig.get_tightbbox(canvas.get_renderer())
+        box = content.padded(TIGHT_PAD_INCHES)
+        width_in, height_in = fig.get_size_inches()
+        inside = content.x0 >= 0 and content.y0 >= 0 and content.x1 <= width_in and content.y1 <= height_in
+        if inside:
+            rgba = np.asarray(canvas.buffer_rgba())
+            pad = int(np.ceil(TIGHT_PAD_INCHES * dpi)) + 2
+            face = tuple(int(round(255 * c)) for c in fig.get_facecolor())
+            framed = np.empty((rgba.shape[0] + 2 * pad, rgba.shape[1] + 2 * pad, 4), dtype=np.uint8)
+            framed[...] = face  # the margin beyond the figure's edge is the figure's background, as in savefig
+            framed[pad:pad + rgba.shape[0], pad:pad + rgba.shape[1]] = rgba
+            # savefig's canvas is int(box size) pixels with the box's lower-left corner at (0, 0)
+            width_px, height_px = int(box.width * dpi), int(box.height * dpi)
+            left = int(round(box.x0 * dpi)) + pad
+            top = int(round(height_in * dpi - box.y0 * dpi - height_px)) + pad
+            crop = framed[top:top + height_px, left:left + width_px]
+            buf = io.BytesIO()
+            Image.fromarray(crop, "RGBA").save(buf, format="png", dpi=(dpi, dpi))
+            return buf.getvalue()
+    finally:
+        fig.dpi = old_dpi
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box)  # measured on the draw above: no second layout pass
+    return buf.getvalue()
+
+
 def show_figure(fig) -> None:
     """Embed a chart as PNG (the report is one self-contained file) with its description as alt
     text. A chart with nothing to show (stages/charts/common.NoChart) is the sentence saying why;
@@ -46,11 +97,10 @@ def show_figure(fig) -> None:
         display(Markdown(f"*{fig.text}*"))
         return
     plain_text(fig)  # names are plain text: a '$…$' name is never mathtext (stages/charts/common.py)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    png = tight_png(fig, dpi=110)
     plt.close(fig)
     alt = html.escape(figure_alt(fig))
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(png).decode("ascii")
     display(HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
 
 

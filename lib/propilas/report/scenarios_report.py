@@ -74,11 +74,13 @@ def _year_text(ty: pd.DataFrame | None, service: str, horizon: int, lang: str) -
 
 
 def _num(x: Any, lang: str, fmt: str = "{:,.0f}") -> str:
-    return fmt.format(float(x)) if _known(x) else t("scen.no_data", lang)
+    from propilas.core.numbers import group
+
+    return group(fmt.format(float(x)), lang) if _known(x) else t("scen.no_data", lang)
 
 
 def _money(x: Any, lang: str) -> str:
-    return money_text(x) if _known(x) else t("scen.no_data", lang)
+    return money_text(x, lang) if _known(x) else t("scen.no_data", lang)
 
 
 def _horizon_cov(ty: pd.DataFrame | None, service: str, lang: str) -> str:
@@ -156,7 +158,7 @@ def sources_table(cols: list[tuple[str, dict[str, Any] | None]], params: Distric
         cost = pd.to_numeric(funded["cost_pen"], errors="coerce")
         by = cost.groupby(funded["source"].astype(str)).sum()
         vals = [float(by.get(s, 0.0)) for s in sources]
-        out[head] = [money_text(v) for v in vals] + [money_text(sum(vals))]
+        out[head] = [money_text(v, lang) for v in vals] + [money_text(sum(vals), lang)]
     return pd.DataFrame(out)
 
 

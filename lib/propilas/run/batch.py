@@ -14,6 +14,7 @@ from typing import Any
 from propilas.core.paths import district_dir, output_path
 from propilas.core.registry import COMPARISON, STAGES
 from propilas.core.errors import PropilasError
+from propilas.core.labels import t
 from propilas.run.lock import output_lock
 from propilas.run.site import (_in_order, build_manifest, kept_districts, link_comparison_page, link_district_pages,
                                site_language, twin_page)
@@ -98,9 +99,11 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -
                 del running[d]
                 collect(block=False)
                 if d not in results:
+                    lang = site_language(cfg)
                     results[d] = [StageResult(d, STAGES[0].name, FAILED,
-                                              reason=f"worker process died (exit code {proc.exitcode})")] + [
-                        StageResult(d, st.name, NOT_RUN, reason="earlier stage failed") for st in STAGES[1:]]
+                                              reason=t("val.run.worker_died", lang, code=proc.exitcode))] + [
+                        StageResult(d, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang))
+                        for st in STAGES[1:]]
                     done_districts += 1
         time.sleep(0.15)
         stop.set()
@@ -215,7 +218,8 @@ def finish_district(cfg: RunConfig, district: str, results: list[StageResult],
         except Exception as exc:  # noqa: BLE001
             from propilas.run.runner import clear_district_reports
 
-            reason = f"{DERIVED[step]} could not be written: {_failure_reason(exc)}"
+            lang = _district_language(cfg, district)
+            reason = t("val.run.derived_failed", lang, file=DERIVED[step], reason=_failure_reason(exc, lang))
             results.append(StageResult(district, step, FAILED, 0.0, reason))
             try:
                 clear_district_reports(cfg, district)
@@ -223,6 +227,18 @@ def finish_district(cfg: RunConfig, district: str, results: list[StageResult],
                 pass
             return False
     return True
+
+
+def _district_language(cfg: RunConfig, district: str) -> str:
+    """The language of a district's pages (--language, else its params), for its failure reasons."""
+    if cfg.language:
+        return cfg.language
+    from propilas.core.params import load_params
+
+    try:
+        return load_params(district, cfg.params_dir).language
+    except PropilasError:
+        return site_language(cfg)
 
 
 def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[StageResult]]) -> StageResult:
@@ -243,10 +259,11 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     if not done:
         for p in (nb_out, html_out, csv_out):
             p.unlink(missing_ok=True)
-        return StageResult("*", COMPARISON.name, NOT_RUN, reason="no district completed every stage")
+        return StageResult("*", COMPARISON.name, NOT_RUN, reason=t("val.run.no_district_completed", lang))
     if not cfg.force and nb_out.exists() and html_out.exists() and cache.is_fresh(cfg.out_dir, COMPARISON.name, key):
         rec = cache.load_record(cfg.out_dir, COMPARISON.name) or {}
-        return StageResult("*", COMPARISON.name, CACHED, 0.0, "unchanged summaries", inputs, rec.get("outputs", {}))
+        return StageResult("*", COMPARISON.name, CACHED, 0.0, t("val.run.unchanged_summaries", lang), inputs,
+                           rec.get("outputs", {}))
     cache.invalidate(cfg.out_dir, COMPARISON.name)
     for p in (html_out, csv_out):
         p.unlink(missing_ok=True)
@@ -258,7 +275,7 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
         if nb_out.exists():
             export_html(nb_out, html_out, "PROPILAS · comparison (FAILED)")
         csv_out.unlink(missing_ok=True)
-        return StageResult("*", COMPARISON.name, FAILED, time.perf_counter() - t0, _failure_reason(exc), inputs)
+        return StageResult("*", COMPARISON.name, FAILED, time.perf_counter() - t0, _failure_reason(exc, lang), inputs)
     hashes = cache.save_record(cfg.out_dir, COMPARISON.name, key, [nb_out, html_out, csv_out], {"run_id": cfg.run_id})
     return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from propilas.core import labels
 from propilas.core.markup import literal
-from propilas.core.errors import StageError
-from propilas.core.paths import output_path
+from propilas.core.errors import PropilasError, StageError
+from propilas.core.paths import MANUAL, notebook_root, output_path
 from propilas.inputs.stage_tables import read_output
 from propilas.report.render import provenance_html, show_figure, table_html
 from propilas.core.params import DistrictParams, load_params, params_from_dict
@@ -35,7 +35,7 @@ def stage_module(stage: Stage):
 
 class StageContext:
     def __init__(self, stage: Stage, district: str, params: DistrictParams, *, data_dir: Path, out_dir: Path,
-                 run_id: str, params_dir: Path) -> None:
+                 run_id: str, params_dir: Path, manual: bool = False, root: Path | None = None) -> None:
         self.stage = stage
         self.district = district
         self.params = params
@@ -43,26 +43,49 @@ class StageContext:
         self.out_dir = Path(out_dir)
         self.params_dir = Path(params_dir)
         self.run_id = run_id
+        # issue 14 §3: a hand run (no run_id injected by `propilas run`) reads the runner's tables
+        # when they fit (run/upstream.py) but writes only to the scratch folder outputs/_manual/
+        self.manual = manual
+        self.write_dir = self.out_dir / MANUAL if manual else self.out_dir
+        self.root = Path(root) if root is not None else Path.cwd()
         self.started = _dt.datetime.now(_dt.timezone.utc)
         self.input_files: list[Path] = []
         self.validation: Any = None
+        self.loaded: dict[str, Any] = {}  # what inputs() returned, for the worked example and exercise
+        self.result: dict[str, Any] = {}  # what compute() returned
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, stage: str, district: str, *, params_data: Mapping[str, Any] | None = None,
-             params_dir: str | Path = "params", data_dir: str | Path = "data", out_dir: str | Path = "outputs",
-             run_id: str | None = None, language: str | None = None) -> "StageContext":
-        """Parameters come injected as plain data by the runner, or are loaded from params/ when run by hand."""
+             params_dir: str | Path | None = None, data_dir: str | Path | None = None,
+             out_dir: str | Path | None = None, run_id: str | None = None,
+             language: str | None = None) -> "StageContext":
+        """Parameters come injected as plain data by the runner, or are loaded from params/ when run by hand.
+
+        A folder left None is the project's own (`params/`, `data/`, `outputs/` of the project found
+        by core/paths.notebook_root: from the installed package, not the current directory), so a
+        notebook runs the same from the project, from notebooks/ or with papermill's --cwd anywhere.
+        Without a run_id (a hand run) the stage's tables go to `<out_dir>/_manual/<district>/`."""
         st = get_stage(stage)
+        rid = run_id or os.environ.get("PROPILAS_RUN_ID")
+        root = Path.cwd()  # `propilas run` starts the kernel in the project folder
+        if rid is None or None in (params_dir, data_dir, out_dir):
+            try:
+                root = notebook_root()
+            except PropilasError:
+                if None in (params_dir, data_dir, out_dir):
+                    raise
+        params_dir = Path(params_dir) if params_dir is not None else root / "params"
+        data_dir = Path(data_dir) if data_dir is not None else root / "data"
+        out_dir = Path(out_dir) if out_dir is not None else root / "outputs"
         if params_data:
             params = params_from_dict(dict(params_data), origin=f"injected parameters of {district}")
         else:
             params = load_params(district, params_dir)
         if language:
             params = params.model_copy(update={"language": language})
-        rid = run_id or os.environ.get("PROPILAS_RUN_ID") or "interactive"
-        return cls(st, district, params, data_dir=Path(data_dir), out_dir=Path(out_dir), run_id=rid,
-                   params_dir=Path(params_dir))
+        return cls(st, district, params, data_dir=data_dir, out_dir=out_dir, run_id=rid or "interactive",
+                   params_dir=params_dir, manual=rid is None, root=root)
 
     @property
     def lang(self) -> str:
@@ -70,12 +93,18 @@ class StageContext:
 
     # ------------------------------------------------------------------ inputs / outputs
     def inputs(self) -> dict[str, Any]:
-        """The stage's declared inputs only: district data tables and upstream tables."""
+        """The stage's declared inputs only: district data tables and upstream tables.
+
+        In a hand run the upstream tables are the runner's when they fit this run (same
+        parameters, newer than the inputs), else computed from the inputs (run/upstream.py); the
+        notebook says which, and where this run writes."""
         out: dict[str, Any] = {}
+        found = None
         if "communities" in self.stage.data_inputs or "water_systems" in self.stage.data_inputs:
             from propilas.inputs.validation import load_inputs
 
             found = load_inputs(self.district, self.params_dir, self.data_dir)
+            found.language = self.lang  # problems and the input error in the report language (issue 13 §2)
             self.validation = found
             self.input_files += found.files
             out["validation"] = found.report()
@@ -83,11 +112,47 @@ class StageContext:
             out["data_quality"] = found.data_quality  # issue 11: importer's record (None when absent)
         if "rounds" in self.stage.data_inputs:
             out["rounds"] = self._rounds()
-        for name in self.stage.table_inputs:
-            out[name] = read_output(self.out_dir, self.district, name)
-            self.input_files.append(output_path(self.out_dir, self.district, name))
+        if self.manual:
+            out.update(self._hand_run_upstream(found))
+        else:
+            for name in self.stage.table_inputs:
+                out[name] = read_output(self.out_dir, self.district, name)
+                self.input_files.append(output_path(self.out_dir, self.district, name))
         self._rows = {k: out.get(k) for k in ("communities", "water_systems")}  # for `illustrative`
+        self.loaded = out
         return out
+
+    def _hand_run_upstream(self, found: Any) -> dict[str, Any]:
+        from propilas.inputs.validation import load_inputs
+        from propilas.run.upstream import compute_upstream, runner_tables_usable
+
+        # a folder is shown in a code span (literal there; backticks are the one character it cannot hold)
+        self.narrate_text(self.t("nb.manual.scratch", folder=self._shown(self.write_dir / self.district)))
+        if not self.stage.table_inputs:
+            return {}
+        why = runner_tables_usable(self.stage, self.district, self.params, self.out_dir, self.data_dir,
+                                   self.params_dir)
+        if not why:
+            self.narrate_text(self.t("nb.manual.runner_tables",
+                                     folder=self._shown(self.out_dir / self.district / "tables")))
+            out = {}
+            for name in self.stage.table_inputs:
+                out[name] = read_output(self.out_dir, self.district, name)
+                self.input_files.append(output_path(self.out_dir, self.district, name))
+            return out
+        if found is None:
+            found = load_inputs(self.district, self.params_dir, self.data_dir)
+            found.raise_if_errors(self.lang)
+            self.input_files += found.files
+        self.narrate("nb.manual.computed", reason=self.t(f"nb.manual.why_{why}"))
+        tables = compute_upstream(self.stage, self.district, self.params, found)
+        return {name: tables[name] for name in self.stage.table_inputs}
+
+    def _shown(self, path: Path) -> str:
+        """A folder as the reader finds it: relative to the project when inside it."""
+        p = Path(path).resolve()
+        shown = str(p.relative_to(self.root.resolve())) if p.is_relative_to(self.root.resolve()) else str(p)
+        return shown.replace("`", "'")
 
     def _rounds(self) -> dict[int, dict[str, pd.DataFrame]]:
         from propilas.inputs.validation import load_inputs
@@ -99,7 +164,7 @@ class StageContext:
         self.input_files += [f for f in found.files if "rounds" in f.parts]
         bad = [p for p in found.errors if p.file.startswith("rounds/")]
         if bad:
-            raise StageError("follow-up round data have errors:\n" + "\n".join(str(p) for p in bad[:20]))
+            raise StageError("\n".join([self.t("val.rounds.errors")] + [p.text(self.lang) for p in bad[:20]]))
         return found.rounds
 
     def compute(self, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +172,7 @@ class StageContext:
         missing = [w for w in self.stage.writes if w not in results]
         if missing:
             raise StageError(f"stage {self.stage.name} did not produce {missing}")
+        self.result = results
         return results
 
     def write(self, results: Mapping[str, Any]) -> None:
@@ -114,7 +180,7 @@ class StageContext:
         written = []
         for name in self.stage.writes:
             value = results[name]
-            path = output_path(self.out_dir, self.district, name)
+            path = output_path(self.write_dir, self.district, name)
             if path.suffix == ".json":
                 atomic_write_json(value, path)
             else:
@@ -241,9 +307,29 @@ class StageContext:
         if text:
             display(Markdown(text))
 
+    # ------------------------------------------------------------------ the lesson (issue 14)
+    def worked_example(self) -> None:
+        """The stage's formula with the numbers of one community or system of this district
+        (stages/worked.py), after `compute`."""
+        from propilas.stages.worked import worked_example
+
+        self.narrate_text(worked_example(self.stage.slug, self.loaded, self.result, self.params, self.lang))
+
+    def show_exercise(self) -> None:
+        """The workshop exercise's data for this district (run/exercises.py)."""
+        from propilas.run.exercises import exercise
+
+        self.narrate_text(exercise(self).prompt)
+
+    def check(self, answer: Any) -> None:
+        """Right or wrong, and why; `None` (no answer yet) asks for one and never fails."""
+        from propilas.run.exercises import check
+
+        self.narrate_text(check(answer, self).message)
+
     # ------------------------------------------------------------------ provenance
     def provenance(self) -> dict[str, Any]:
-        root = Path.cwd()
+        root = self.root
         return {
             "run_id": self.run_id,
             "time_utc": self.started.isoformat(timespec="seconds"),

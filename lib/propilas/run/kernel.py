@@ -32,6 +32,26 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
+# Run in a new shared kernel before its first notebook: the modules every stage notebook imports,
+# then gc.freeze(), so the garbage collector no longer walks the (immutable, large) module graph on
+# each automatic collection and on each namespace reset (IPython's reset calls gc.collect():
+# ~1.5 s per district before, ~0.2 s after; benchmarks/README.md). Objects a notebook creates are
+# not frozen: they are collected as before.
+PRELOAD_CODE = """
+import gc as _gc
+try:
+    import pandas, matplotlib.pyplot, propilas.run.context, propilas.report.render
+except Exception:
+    pass
+_gc.collect(); _gc.freeze(); del _gc
+"""
+# Between notebooks: the user namespace is emptied (modules stay imported), figures closed; the
+# reset's full collection then only walks what the last notebook left; whatever survives it (modules
+# a stage imported late) is frozen too.
+RESET_CODE = ("get_ipython().reset(new_session=False)\nimport matplotlib.pyplot as _p; _p.close('all'); del _p\n"
+              "import gc as _gc; _gc.freeze(); del _gc")
+
+
 class SharedKernel:
     """One kernel for all stages of a district: imports are paid once, not once per notebook.
 
@@ -45,11 +65,15 @@ class SharedKernel:
         self._run_sync = run_sync
         self.km = _ipc_kernel_manager()(kernel_name=kernel)
         run_sync(self.km.start_kernel)(cwd=str(cwd))
+        try:
+            self._execute(PRELOAD_CODE, timeout=120, what="preload", store_history=False)
+        except Exception:  # noqa: BLE001 - an optimisation only: the first notebook imports what it needs
+            pass
 
     def alive(self) -> bool:
         return bool(self._run_sync(self.km.is_alive)())
 
-    def reset(self, timeout: float = 30) -> None:
+    def _execute(self, code: str, timeout: float = 30, what: str = "reset", **kwargs: Any) -> None:
         from jupyter_client.blocking import BlockingKernelClient
 
         kc = BlockingKernelClient()
@@ -57,12 +81,14 @@ class SharedKernel:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)
-            reply = kc.execute_interactive("get_ipython().reset(new_session=False)\nimport matplotlib.pyplot as _p; _p.close('all'); del _p",
-                                           timeout=timeout, output_hook=lambda msg: None)
+            reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None, **kwargs)
             if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel reset failed: {reply['content']}")
+                raise RuntimeError(f"kernel {what} failed: {reply['content']}")
         finally:
             kc.stop_channels()
+
+    def reset(self, timeout: float = 30) -> None:
+        self._execute(RESET_CODE, timeout)
 
     def shutdown(self) -> None:
         try:
@@ -112,7 +138,11 @@ def _whole_notebook(path: Path) -> bool:
 REASON_LINES = 60
 
 
-def _failure_reason(exc: BaseException) -> str:
+def _failure_reason(exc: BaseException, language: str = "en") -> str:
+    """The reason of a failed stage in `language` (the report's): an error the notebook raised keeps
+    its message (already in the report language) after its class name (issue 13 §2)."""
+    from propilas.core.labels import t
+
     name = type(exc).__name__
     ename = getattr(exc, "ename", None)
     evalue = getattr(exc, "evalue", None)
@@ -128,14 +158,14 @@ def _failure_reason(exc: BaseException) -> str:
         import re
 
         m = re.search(r"after (\d+) seconds", str(exc))
-        secs = f" after {m.group(1)} s" if m else ""
-        return f"cell timed out{secs} (limit: run.cell_timeout_s in params); the notebook shows the cell"
+        secs = t("val.run.after_seconds", language, s=m.group(1)) if m else ""
+        return t("val.run.timeout", language, secs=secs)
     if name == "DeadKernelError":
-        return f"kernel died: {exc}"[:500]
+        return t("val.run.kernel_died", language, error=str(exc))[:500]
     if isinstance(exc, OSError):  # a write failed: full disk, read-only folder
-        return (f"cannot write {exc.filename or 'a file of the stage'}: {exc.strerror or exc}; free space on the "
-                "disk or make the output folder writable, or choose another --out")[:500]
-    return f"{name}: {exc}"[:500]
+        return t("val.run.cannot_write_stage", language, path=exc.filename or t("val.run.a_stage_file", language),
+                 error=str(exc.strerror or exc))[:500]
+    return f"{name}: {exc.text(language) if hasattr(exc, 'text') else exc}"[:500]
 
 
 def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], reason: str) -> None:

@@ -8,7 +8,8 @@ parameters, never by patching tables. Notebook cells only build widgets and disp
 functions return.
 
 The code is split by lesson: `lessons_common` (running stages, overrides, display helpers),
-`lessons_weights` (the weights lesson) and `lessons_budget` (the budget lesson). This module
+`lessons_weights` (the weights lesson), `lessons_budget` (the budget lesson) and
+`lessons_sustainability` (the sustainability lesson). This module
 gathers their public names, so notebooks keep `from propilas.run import lessons`.
 """
 
@@ -37,6 +38,17 @@ from propilas.run.lessons_common import (
     run_stages,
     text,
     with_overrides,
+)
+from propilas.run.lessons_sustainability import (
+    SystemResult,
+    describe_part,
+    evaluate,
+    nearest_option,
+    scores_of,
+    show_system,
+    slider_options,
+    sustainability_app,
+    system_choices,
 )
 from propilas.run.lessons_weights import (
     RankingResult,
@@ -71,6 +83,15 @@ __all__ = [
     "with_overrides",
     "year_or_never",
     "SWEEP_MULTIPLIERS",
+    "SystemResult",
+    "describe_part",
+    "evaluate",
+    "nearest_option",
+    "scores_of",
+    "show_system",
+    "slider_options",
+    "sustainability_app",
+    "system_choices",
     "envelope_sweep",
     "rule_and_optimum",
     "show_sweep",

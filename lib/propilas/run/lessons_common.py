@@ -51,17 +51,25 @@ def run_stages(tables: dict[str, Any], params: DistrictParams, stage_ids: tuple[
     return out
 
 
-def district_tables(district: str, params_dir: str | Path = "params", data_dir: str | Path = "data",
+def district_tables(district: str, params_dir: str | Path | None = None, data_dir: str | Path | None = None,
                     language: str | None = None,
                     stages: tuple[str, ...] = LESSON_STAGES) -> tuple[DistrictParams, dict[str, Any]]:
     """(params, tables) of a district after stages 00..04, computed in memory from its inputs.
 
     Invalid inputs stop here with the validation messages: a lesson on bad data would teach
-    wrong numbers. `language` ('es'|'en') overrides the district's report language.
+    wrong numbers. `language` ('es'|'en') overrides the district's report language. A folder
+    left None is the project's (core/paths.notebook_root), so a lesson runs from anywhere.
     """
+    from propilas.core.paths import notebook_root
     from propilas.inputs.validation import load_inputs
 
+    if params_dir is None or data_dir is None:
+        root = notebook_root()
+        params_dir = root / "params" if params_dir is None else params_dir
+        data_dir = root / "data" if data_dir is None else data_dir
+
     found = load_inputs(district, params_dir, data_dir)
+    found.language = language or (found.params.language if found.params is not None else found.language)
     found.raise_if_errors()
     params = found.params
     if language:

@@ -251,14 +251,15 @@ def _run_division(i: int) -> dict[str, Any]:
                                                     pph_fallback=st.pph_median)
             validation = None
             if st.validate:
+                from propilas.core.labels import t
                 from propilas.inputs.tableio import problems_frame
 
                 problems = check_inputs(comm, ws, params)
                 errors = [p for p in problems if p.severity == "error"]
                 if errors:
-                    raise _InputErrors(f"{len(errors)} input error(s) as `propilas validate` reports them; "
-                                       f"first: {errors[0]}")
-                validation = problems_frame(problems)
+                    raise _InputErrors(t("val.national_inputs", st.language, n=len(errors),
+                                         first=errors[0].text(st.language)))
+                validation = problems_frame(problems, st.language)
             tables = compute_district(comm, ws, params, validation=validation,
                                       data_quality=comm.attrs.get("data_quality"))
         row = _summary_row(tables["summary.json"], tables)

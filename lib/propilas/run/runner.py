@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from propilas.run import cache
 from propilas.core.errors import PropilasError
+from propilas.core.labels import t
 from propilas.core.safetext import quote
 from propilas.core.paths import district_dir, output_path, stage_outputs
 from propilas.core.registry import COMPARISON, STAGES, Stage
@@ -151,15 +152,20 @@ def check_writable(folder: Path) -> None:
         os.unlink(probe)
 
 
-def os_reason(exc: OSError, what: str = "") -> str:
-    """One line for a failed write: the path, what the system said, what to do."""
+def os_reason(exc: OSError, what: str = "", language: str = "en") -> str:
+    """One line for a failed write: the path, what the system said, what to do (in `language`)."""
+    from propilas.core.messages import Msg
+
     path = exc.filename or what
-    hint = {errno.ENOSPC: "free space on the disk or choose another --out",
-            errno.EDQUOT: "free space (disk quota) or choose another --out",
-            errno.EACCES: "make the folder writable or choose another --out",
-            errno.EPERM: "make the folder writable or choose another --out",
-            errno.EROFS: "the disk is read-only: choose another --out"}.get(exc.errno, "check the output folder")
-    return f"cannot write {path}: {exc.strerror or exc}; {hint}"
+    hint = {errno.ENOSPC: "space", errno.EDQUOT: "quota", errno.EACCES: "writable", errno.EPERM: "writable",
+            errno.EROFS: "read_only"}.get(exc.errno, "other")
+    msg = Msg("val.run.cannot_write", path=str(path), error=str(exc.strerror or exc), hint=Msg(f"val.run.hint.{hint}"))
+    return msg.render(language) if language != "en" else msg
+
+
+def _lang(cfg: RunConfig, params_data: dict[str, Any]) -> str:
+    """The language of a district's pages, and so of its failure reasons (issue 13 §2)."""
+    return cfg.language or params_data.get("language") or "es"
 
 
 def stage_is_fresh(cfg: RunConfig, district: str, stage: Stage, key: str) -> bool:
@@ -200,7 +206,7 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
     input_hashes = hash_files(inputs, cfg.root)
     if stage_is_fresh(cfg, district, stage, key):
         rec = cache.load_record(ddir, stage.name) or {}
-        return StageResult(district, stage.name, CACHED, 0.0, "unchanged inputs, parameters and code",
+        return StageResult(district, stage.name, CACHED, 0.0, t("val.run.cached", _lang(cfg, params_data)),
                            input_hashes, rec.get("outputs", {}))
     from propilas.report.htmlexport import export_html  # nbconvert is only imported when a stage really runs
 
@@ -213,7 +219,7 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
     except BaseException as exc:  # noqa: BLE001 - any failure marks the stage failed, never the batch
         if shared:
             shared.discard()
-        reason = _failure_reason(exc)
+        reason = _failure_reason(exc, _lang(cfg, params_data))
         if not nb_out.exists():
             _write_failed_notebook(src, nb_out, parameters, reason)
         if nb_out.exists():
@@ -235,7 +241,7 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
     missing = [p.name for p in outputs if not p.exists()]
     try:
         if missing:
-            raise StageOutputMissing(f"notebook finished without writing {missing}")
+            raise StageOutputMissing(t("val.run.missing_outputs", _lang(cfg, params_data), files=missing))
         export_html(nb_out, html_out, f"{params_data.get('name', district)} · {stage.title(params_data.get('language', 'es'))}")
         out_hashes = cache.save_record(ddir, stage.name, key, outputs + [nb_out, html_out],
                                        {"run_id": cfg.run_id, "stage": stage.name})
@@ -243,7 +249,7 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         cache.invalidate(ddir, stage.name)
         for p in outputs + [html_out]:
             p.unlink(missing_ok=True)
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        reason = os_reason(exc, "", _lang(cfg, params_data)) if isinstance(exc, OSError) else str(exc)
         return StageResult(district, stage.name, FAILED, time.perf_counter() - t0, reason, input_hashes)
     return StageResult(district, stage.name, OK, time.perf_counter() - t0, "", input_hashes, out_hashes)
 
@@ -259,8 +265,10 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
 
     results: list[StageResult] = []
     emit = events or (lambda *a: None)
+    lang = cfg.language or cfg.ui_language or "es"  # until the district's params say its language
     try:
         params = load_params(district, cfg.params_dir)
+        lang = cfg.language or params.language
         if cfg.language:
             params = params.model_copy(update={"language": cfg.language})
         params_data = params.model_dump(mode="json")
@@ -269,15 +277,15 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
         check_writable(district_dir(cfg.out_dir, district))
     except Exception as exc:  # noqa: BLE001 - one district's bad input never stops the batch
         if isinstance(exc, PropilasError):
-            reason = str(exc)
+            reason = exc.text(lang)
         elif isinstance(exc, OSError):
-            reason = os_reason(exc, str(district_dir(cfg.out_dir, district)))
+            reason = os_reason(exc, str(district_dir(cfg.out_dir, district)), lang)
         else:
             reason = f"{type(exc).__name__}: {quote(str(exc))}"
         results.append(StageResult(district, STAGES[0].name, FAILED, 0.0, reason))
         emit(district, STAGES[0].name, FAILED)
         for st in STAGES[1:]:
-            results.append(StageResult(district, st.name, NOT_RUN, reason="earlier stage failed"))
+            results.append(StageResult(district, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang)))
             emit(district, st.name, NOT_RUN)
         _write_log(cfg, district, results)
         return results
@@ -294,10 +302,11 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
 def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kernel: str, timeout: int,
                 pool: _KernelPool, results: list[StageResult], emit: Events) -> None:
     failed = False
+    lang = _lang(cfg, params_data)
     for st in STAGES:
         if failed:
             clear_stage(cfg, district, st)
-            results.append(StageResult(district, st.name, NOT_RUN, reason="earlier stage failed"))
+            results.append(StageResult(district, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang)))
             emit(district, st.name, NOT_RUN)
             continue
         emit(district, st.name, "running")
@@ -306,7 +315,7 @@ def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kern
         except KeyboardInterrupt:
             raise
         except Exception as exc:  # noqa: BLE001
-            reason = (os_reason(exc) if isinstance(exc, OSError)
+            reason = (os_reason(exc, "", lang) if isinstance(exc, OSError)
                       else f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
             res = StageResult(district, st.name, FAILED, 0.0, reason)
             try:  # a failed stage keeps none of its tables
