@@ -127,6 +127,6 @@ def test_no_criterion_of_an_unknown_input_is_zero(out, district):
         raw, norm = pri[crit], pri[f"{crit}_norm"]
         unknown = raw.isna()
         if crit == "cost_per_beneficiary":  # nobody benefits: a known 0 priority, flagged
-            unknown &= ~pri["flags"].fillna("").str.contains("cost_per_beneficiary:no_beneficiaries")
+            unknown &= ~pri["flags"].astype("string").fillna("").str.contains("cost_per_beneficiary:no_beneficiaries")
         assert not (unknown & norm.eq(0)).any(), f"{district}: {crit} unknown but normalised to 0"
         assert not norm.isna().any()
