@@ -40,7 +40,7 @@ def _ipc_kernel_manager():
 PRELOAD_CODE = """
 import gc as _gc
 try:
-    import pandas, matplotlib.pyplot, propilas.run.context, propilas.report.render
+    import pandas, matplotlib.pyplot, propilas.run.context, propilas.report.render, propilas.stages.charts.maps
 except Exception:
     pass
 _gc.collect(); _gc.freeze(); del _gc
