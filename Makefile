@@ -36,8 +36,9 @@ lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) \
 	  --ContentsManager.pre_save_hook=propilas.run.lab.strip_on_save methodology/README.md
 
+# Performance targets (benchmarks/README.md), ~15 minutes; never in CI. Flags: make bench BENCH_ARGS="--dask-districts 40"
 bench: setup
-	$(PY) benchmarks/bench_runs.py
+	$(PY) benchmarks/bench_runs.py $(BENCH_ARGS)
 
 # Regenerate the lock (maintainers only; needs uv): exact versions for Python 3.11+, all platforms.
 lock:

@@ -252,7 +252,7 @@ def test_failed_stage_page_for_people(clean_run):
     notice = soup.select_one(".propilas-failed")
     assert notice is not None
     text = notice.get_text(" ")
-    assert "no se pudo completar" in text and "community id not found" in text
+    assert "no se pudo completar" in text and "el id de comunidad no figura en communities" in text  # Spanish page, Spanish rule
     assert "propilas validate broken" in text
     tb = soup.select_one("details.propilas-traceback")
     assert tb is not None and not tb.has_attr("open") and "Traceback" in tb.get_text()

@@ -5,6 +5,7 @@ bounded blocks; a 10,000-community district completes in minutes (slow tier).
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -103,8 +104,14 @@ def test_sensitivity_blocks_give_the_same_ranks(monkeypatch):
     pd.testing.assert_frame_equal(whole[1], blocks[1])
 
 
+# CI runs this sized down (2,500 communities) to stay within its time budget; the full 10,000 is
+# `PROPILAS_SIZE_COMMUNITIES=10000 pytest -m slow tests/test_size.py` (about 6 min on 2 idle cores)
+# and `make bench`, which measures it against a pilot district.
+SIZE_COMMUNITIES = int(os.environ.get("PROPILAS_SIZE_COMMUNITIES", "2500"))
+
+
 @pytest.mark.slow
-def test_a_district_of_10000_communities_completes_in_minutes(tmp_path):
+def test_a_large_district_completes_in_minutes_with_pooled_charts(tmp_path):
     from propilas.inputs.generator import generate
     from propilas.inputs.tableio import write_canonical_csv
     from propilas.run.batch import run_batch
@@ -114,12 +121,12 @@ def test_a_district_of_10000_communities_completes_in_minutes(tmp_path):
     params.mkdir()
     shutil.copy(FIX / "params" / "defaults.yaml", params / "defaults.yaml")
     p = yaml.safe_load((FIX / "params" / "fixture.yaml").read_text(encoding="utf-8"))
-    pop = 3_700_000  # ~10,000 communities at the generator's sizes (median 280 persons)
-    p.update(district="big", name="Distrito grande", census={2007: 3_350_000, 2017: pop}, base_year=2017,
+    pop = 370 * SIZE_COMMUNITIES  # ~SIZE_COMMUNITIES communities at the generator's sizes (median 280 persons)
+    p.update(district="big", name="Distrito grande", census={2007: int(pop / 1.1), 2017: pop}, base_year=2017,
              horizon_year=2030, rural_share=1.0)
     (params / "big.yaml").write_text(yaml.safe_dump(p, sort_keys=False), encoding="utf-8")
     comm, systems = generate("big", pop, centroid=(-6.4, -78.6), area_km2=5000.0)
-    assert 9_000 <= len(comm) <= 11_000
+    assert 0.9 * SIZE_COMMUNITIES <= len(comm) <= 1.1 * SIZE_COMMUNITIES
     data.mkdir(parents=True)
     write_canonical_csv(comm, data / "communities.csv")
     write_canonical_csv(systems, data / "water_systems.csv")

@@ -20,6 +20,11 @@ import yaml
 LANGUAGES = ("es", "en")
 
 
+# libyaml's safe loader when PyYAML has it (the same documents, ~10x faster: the catalogue is read
+# by every process, kernels included); the pure-Python one otherwise
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
@@ -27,7 +32,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}  # noqa: S506 - safe
         for key, value in data.items():
             if key in out:
                 raise KeyError(f"text key {key!r} defined twice (second time in {entry.name})")

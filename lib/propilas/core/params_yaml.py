@@ -9,6 +9,9 @@ and `load_params` are in `core/params.py`.
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +109,15 @@ def _read_params_file(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ParamsError(Msg("val.yaml.not_utf8", path=str(path), reason=e.reason, byte=e.start)) from None
+    data, notes = _parse_params_text(str(path), text)
+    return copy.deepcopy(data), copy.deepcopy(notes)
+
+
+@lru_cache(maxsize=64)
+def _parse_params_text(path: str, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The parse of one file's text, remembered: a run reads the same parameters files dozens of
+    times (every stage check, every page) and the same text always gives the same mapping; callers
+    get copies. Errors are raised each time (not remembered)."""
     notes: list[dict[str, Any]] = []
     text, removed = clean_control(text)
     if removed:

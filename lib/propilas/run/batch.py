@@ -351,7 +351,6 @@ def write_district_report(cfg: RunConfig, district: str, results: list[StageResu
     Cached by the stage notebooks it is built from, so an old report is never presented as current."""
     from propilas.core.labels import t
     from propilas.core.params import load_params
-    from propilas.report.htmlexport import combined_report
     from propilas.run import cache
 
     d = district_dir(cfg.out_dir, district)
@@ -368,6 +367,8 @@ def write_district_report(cfg: RunConfig, district: str, results: list[StageResu
                           [nb for _, _, nb in parts])
     if _derived_fresh(cfg, district, "report", key):
         return  # built from exactly these notebooks by an earlier run
+    from propilas.report.htmlexport import combined_report  # nbconvert only when the report is rebuilt
+
     cache.invalidate(d, "report")
     combined_report(parts, title, report, t("report.contents", lang))
     cache.save_record(d, "report", key, [report], {"run_id": cfg.run_id})
