@@ -104,10 +104,10 @@ def test_sensitivity_blocks_give_the_same_ranks(monkeypatch):
     pd.testing.assert_frame_equal(whole[1], blocks[1])
 
 
-# CI runs this sized down (2,500 communities) to stay within its time budget; the full 10,000 is
+# CI runs this sized down (1,500 communities) to stay within its time budget; the full 10,000 is
 # `PROPILAS_SIZE_COMMUNITIES=10000 pytest -m slow tests/test_size.py` (about 6 min on 2 idle cores)
 # and `make bench`, which measures it against a pilot district.
-SIZE_COMMUNITIES = int(os.environ.get("PROPILAS_SIZE_COMMUNITIES", "2500"))
+SIZE_COMMUNITIES = int(os.environ.get("PROPILAS_SIZE_COMMUNITIES", "1500"))
 
 
 @pytest.mark.slow
