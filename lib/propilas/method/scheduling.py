@@ -89,24 +89,15 @@ def schedule(interventions: pd.DataFrame, priorities: pd.DataFrame,
     funded: set[str] = set()
     recs = items.to_dict("records")
 
-    def row(it: dict[str, Any], year: float, source: str | None, amount: float, status: str) -> dict:
-        return {"item_id": it["item_id"], "year": year, "community_id": it["community_id"],
-                "system_id": it["system_id"], "intervention": it["intervention"],
-                "service": it["service"], "cost_pen": amount, "source": source,
-                "beneficiaries": it["beneficiaries"], "rank": it["rank"], "status": status,
-                "item_cost_pen": it["cost_pen"]}
-
     for year in range(params.base_year + 1, params.horizon_year + 1):
         env = params.budget.envelope_for(year)
         remaining = dict(env)
-        atm_item = {"item_id": f"atm-{year}", "community_id": None, "system_id": None,
-                    "intervention": "atm", "service": "management", "beneficiaries": 0.0,
-                    "rank": np.nan, "cost_pen": atm}
+        atm_item = _atm_item(year, atm)
         if atm <= sum(remaining.values()) + EPS_PEN:
             for s, amount in _charge(remaining, atm, sources):
-                rows.append(row(atm_item, float(year), s, amount, "funded"))
+                rows.append(_plan_row(atm_item, float(year), s, amount, "funded"))
         else:
-            rows.append(row(atm_item, float(year), None, atm, "unfunded"))
+            rows.append(_plan_row(atm_item, float(year), None, atm, "unfunded"))
         for it in recs:
             cost = it["cost_pen"]
             if it["item_id"] in funded or cost is None or math.isnan(cost):
@@ -114,25 +105,16 @@ def schedule(interventions: pd.DataFrame, priorities: pd.DataFrame,
             if cost <= sum(remaining.values()) + EPS_PEN:
                 funded.add(it["item_id"])
                 for s, amount in _charge(remaining, cost, sources):
-                    rows.append(row(it, float(year), s, amount, "funded"))
+                    rows.append(_plan_row(it, float(year), s, amount, "funded"))
         for s in sources:
             rem = max(0.0, remaining[s])
             cost_rows.append({"year": year, "source": s, "envelope_pen": env[s],
                               "spent_pen": env[s] - rem, "remaining_pen": rem})
     for it in recs:
         if it["item_id"] not in funded:
-            rows.append(row(it, np.nan, None, it["cost_pen"], "unfunded"))
+            rows.append(_plan_row(it, np.nan, None, it["cost_pen"], "unfunded"))
 
-    plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    for col in ("item_id", "community_id", "system_id", "intervention", "service", "source", "status"):
-        plan[col] = pd.Series([None if v is None or pd.isna(v) else str(v) for v in plan[col]],
-                              index=plan.index, dtype=object)
-    for col in ("year", "cost_pen", "beneficiaries", "rank", "item_cost_pen"):
-        plan[col] = plan[col].astype(float)
-    cost = pd.DataFrame(cost_rows, columns=COST_COLUMNS)
-    cost["year"] = cost["year"].astype("int64")
-    cost["source"] = cost["source"].astype(object)
-    return plan, cost
+    return _plan_frames(rows, cost_rows, COST_COLUMNS)
 
 
 def _plan_frames(rows: list[dict[str, Any]], cost_rows: list[dict[str, Any]],
