@@ -123,8 +123,11 @@ def _run_dask(districts: list[str], cfg: RunConfig, address: str, show: bool) ->
         raise SystemExit("--scheduler needs the dask extra: pip install 'propilas[dask]'") from exc
     results: dict[str, list[StageResult]] = {}
     bar = _progress(len(districts) * len(STAGES), show)
+    from propilas.run.dask_task import run_district_in_child  # each district in a fresh child process
+
     with Client(address) as client:
-        futs = client.map(run_district, districts, cfg=cfg, key=[f"propilas-{cfg.run_id}-{d}" for d in districts])
+        futs = client.map(run_district_in_child, districts, cfg=cfg,
+                          key=[f"propilas-{cfg.run_id}-{d}" for d in districts])
         for fut in dask_completed(futs):
             res = fut.result()
             results[res[0].district] = res

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from propilas.core.provenance import sha256_file
-from propilas.inputs.tableio import atomic_write_json
 
 CACHE_VERSION = 2
 
@@ -73,6 +72,8 @@ def is_fresh(district_dir: Path, stage_name: str, key: str) -> bool:
 
 
 def save_record(district_dir: Path, stage_name: str, key: str, outputs: list[Path], extra: dict[str, Any]) -> dict[str, str]:
+    from propilas.inputs.tableio import atomic_write_json  # pandas: only when a record is written
+
     hashes = {str(p.relative_to(district_dir)): sha256_file(p) for p in outputs}
     atomic_write_json({"key": key, "status": "ok", "outputs": hashes, **extra}, record_path(district_dir, stage_name))
     return hashes
@@ -96,6 +97,8 @@ def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: 
         return None
     if not rec or rec.get("outputs", {}).get(rel) != old_digest:
         return None
+    from propilas.inputs.tableio import atomic_write_json
+
     digest = sha256_file(Path(path))
     rec["outputs"][rel] = digest
     atomic_write_json(rec, record_path(district_dir, stage_name))
