@@ -28,7 +28,8 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="stage", disable=not enabled, dynamic_ncols=True, leave=True)
 
 
-def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -> dict[str, list[StageResult]]:
+def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
+               pool=None) -> dict[str, list[StageResult]]:
     results: dict[str, list[StageResult]] = {}
     bar = _progress(len(districts) * len(STAGES), show)
     done_districts = 0
@@ -45,8 +46,8 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool) -
     from propilas.run.runner import district_is_fresh
 
     if workers <= 1 or len(districts) <= 1 or all(district_is_fresh(cfg, d) for d in districts):
-        for d in districts:
-            results[d] = run_district(d, cfg, on_event)
+        for d in districts:  # one after the other: they share the batch's kernel (run/kernel.py)
+            results[d] = run_district(d, cfg, on_event, pool)
             done_districts += 1
             bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
         bar.close()
@@ -158,9 +159,8 @@ def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler:
 
 def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: str | None,
                show_progress: bool) -> dict[str, Any]:
-    from propilas.inputs.tableio import atomic_write_json
-    from propilas.report.index import write_index, write_index_in_progress
-    from propilas.run.kernel import ensure_kernel
+    from propilas.report.index import write_index_in_progress
+    from propilas.run.kernel import _KernelPool, ensure_kernel
 
     started = _dt.datetime.now(_dt.timezone.utc)
     # until this run ends, the index says a run is in progress and links nothing it may replace
@@ -168,10 +168,23 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
     if scheduler is None:
         ensure_kernel(cfg.kernel or "propilas")
     t0 = time.perf_counter()
+    # the kernel of a sequential batch's districts, then of the comparison (started when first needed)
+    pool = _KernelPool(cfg.kernel or "propilas", cfg.root)
+    try:
+        return _run_batch_with(districts, cfg, workers, scheduler, show_progress, pool, started, t0)
+    finally:
+        pool.discard()
+
+
+def _run_batch_with(districts: list[str], cfg: RunConfig, workers: int, scheduler: str | None,
+                    show_progress: bool, pool, started: _dt.datetime, t0: float) -> dict[str, Any]:
+    from propilas.inputs.tableio import atomic_write_json
+    from propilas.report.index import write_index
+
     if scheduler:
         results = _run_dask(districts, cfg, scheduler, show_progress)
     else:
-        results = _run_local(districts, cfg, workers, show_progress)
+        results = _run_local(districts, cfg, workers, show_progress, pool)
     results = {d: results[d] for d in districts}
     # Whatever a stage re-run made stale was removed with it (runner.clear_district_reports); the
     # combined report and plan are rebuilt before the comparison, the workbook (it cites this run's
@@ -184,8 +197,10 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
     done = [d for d in districts if completed(results[d])]
     done += [d for d, info in kept.items() if info["status"] == "completed" and not info.get("stale")]
     done = _in_order(cfg, done)
+    from propilas.run.comparison_run import run_comparison
+
     try:
-        comparison = run_comparison(cfg, done, results)
+        comparison = run_comparison(cfg, done, results, pool)
     except Exception as exc:  # noqa: BLE001
         from propilas.run.kernel import _failure_reason
 
@@ -242,45 +257,6 @@ def _district_language(cfg: RunConfig, district: str) -> str:
         return load_params(district, cfg.params_dir).language
     except PropilasError:
         return site_language(cfg)
-
-
-def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[StageResult]]) -> StageResult:
-    """The comparison notebook over the districts that completed every stage (cached like a stage)."""
-    from propilas.run import cache
-    from propilas.report.htmlexport import export_html
-    from propilas.core.provenance import hash_files
-    from propilas.run.kernel import _failure_reason, execute_notebook
-
-    src = cfg.notebooks_dir / COMPARISON.notebook
-    summaries = [output_path(cfg.out_dir, d, "summary.json") for d in done]
-    lang = site_language(cfg)
-    params = {"districts": done, "out_dir": str(cfg.out_dir), "run_id": cfg.run_id, "language": lang}
-    key = cache.stage_key(src, {k: v for k, v in params.items() if k != "run_id"}, summaries)
-    nb_out, html_out, csv_out = (cfg.out_dir / COMPARISON.notebook, cfg.out_dir / "comparison.html",
-                                 cfg.out_dir / "comparison.csv")
-    inputs = hash_files(summaries, cfg.root)
-    if not done:
-        for p in (nb_out, html_out, csv_out):
-            p.unlink(missing_ok=True)
-        return StageResult("*", COMPARISON.name, NOT_RUN, reason=t("val.run.no_district_completed", lang))
-    if not cfg.force and nb_out.exists() and html_out.exists() and cache.is_fresh(cfg.out_dir, COMPARISON.name, key):
-        rec = cache.load_record(cfg.out_dir, COMPARISON.name) or {}
-        return StageResult("*", COMPARISON.name, CACHED, 0.0, t("val.run.unchanged_summaries", lang), inputs,
-                           rec.get("outputs", {}))
-    cache.invalidate(cfg.out_dir, COMPARISON.name)
-    for p in (html_out, csv_out):
-        p.unlink(missing_ok=True)
-    t0 = time.perf_counter()
-    try:
-        execute_notebook(src, nb_out, params, cfg.kernel or "propilas", 600, cfg.root)
-        export_html(nb_out, html_out, "PROPILAS · comparison")
-    except Exception as exc:  # noqa: BLE001
-        if nb_out.exists():
-            export_html(nb_out, html_out, "PROPILAS · comparison (FAILED)")
-        csv_out.unlink(missing_ok=True)
-        return StageResult("*", COMPARISON.name, FAILED, time.perf_counter() - t0, _failure_reason(exc, lang), inputs)
-    hashes = cache.save_record(cfg.out_dir, COMPARISON.name, key, [nb_out, html_out, csv_out], {"run_id": cfg.run_id})
-    return StageResult("*", COMPARISON.name, OK, time.perf_counter() - t0, "", inputs, hashes)
 
 
 def _derived_fresh(cfg: RunConfig, district: str, record: str, key: str) -> bool:

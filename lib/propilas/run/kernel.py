@@ -201,13 +201,34 @@ def preload_execution_modules() -> None:
     _exporter()
 
 
+# A kernel serves at most this many districts of a sequential batch, then a fresh one starts: its
+# start and imports (~1.5 CPU-s) are paid once per batch, not once per district, while what a long
+# series of districts leaves in the kernel (caches, fragmentation) stays bounded.
+DISTRICTS_PER_KERNEL = 12
+
+
 class _KernelPool:
-    """Lazily started shared kernel, reset between stages, replaced after a failure."""
+    """Lazily started shared kernel, reset between notebooks, replaced after a failure (a dead or
+    timed-out kernel is discarded by the runner), after DISTRICTS_PER_KERNEL districts, and when a
+    district asks for another kernel name."""
 
     def __init__(self, kernel: str, cwd: Path) -> None:
         self.kernel, self.cwd = kernel, cwd
         self.current: SharedKernel | None = None
         self.used = False
+        self.districts = 0
+
+    def use(self, kernel: str) -> "_KernelPool":
+        """The pool for a district run with `kernel` (another name: the current kernel is shut down)."""
+        if kernel != self.kernel:
+            self.discard()
+            self.kernel = kernel
+        return self
+
+    def district_done(self) -> None:
+        self.districts += 1
+        if self.districts >= DISTRICTS_PER_KERNEL:
+            self.discard()
 
     def get(self) -> SharedKernel:
         if self.current is not None and not self.current.alive():
@@ -224,6 +245,7 @@ class _KernelPool:
         if self.current is not None:
             self.current.shutdown()
         self.current = None
+        self.districts = 0
 
 
 def ensure_kernel(name: str) -> None:

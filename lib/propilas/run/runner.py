@@ -258,8 +258,12 @@ class StageOutputMissing(Exception):
     pass
 
 
-def run_district(district: str, cfg: RunConfig, events: Events | None = None) -> list[StageResult]:
-    """Every stage in order for one district; stops at the first failure, never raises for data."""
+def run_district(district: str, cfg: RunConfig, events: Events | None = None,
+                 pool: _KernelPool | None = None) -> list[StageResult]:
+    """Every stage in order for one district; stops at the first failure, never raises for data.
+
+    `pool`: a kernel shared with the batch's other districts (a sequential batch); without it the
+    district starts its own kernel and shuts it down at the end."""
     _quiet_logs()
     from propilas.core.params import load_params
 
@@ -289,12 +293,15 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None) ->
             emit(district, st.name, NOT_RUN)
         _write_log(cfg, district, results)
         return results
-    failed = False
-    pool = _KernelPool(kernel, cfg.root)
+    own = pool is None
+    pool = _KernelPool(kernel, cfg.root) if own else pool.use(kernel)
     try:
         _run_stages(cfg, district, params_data, kernel, timeout, pool, results, emit)
     finally:
-        pool.discard()
+        if own:
+            pool.discard()
+        else:
+            pool.district_done()
     _write_log(cfg, district, results)
     return results
 
