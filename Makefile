@@ -27,7 +27,7 @@ report: setup
 
 test: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # JupyterLab on the method's README. Saving a notebook of notebooks/ writes it without outputs
 # (propilas.run.lab.strip_on_save), so `git status` stays clean; --allow-root only when run as root

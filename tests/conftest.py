@@ -22,3 +22,16 @@ def shipped_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("shipped")
     manifest = run_batch(shipped_districts(), RunConfig.create(ROOT, out), workers=2, show_progress=False)
     return out, manifest
+
+
+# `make test` (CI) runs the suite on two processes (pytest-xdist, `-n 2 --dist loadgroup`).
+# The tests of one file stay in one process, so a module-scoped fixture (a district run shared by a
+# file's tests) is computed once; the files that share the session's `shipped_run` stay together.
+SHIPPED_RUN_FILES = {"test_consistency.py", "test_e2e_pilot.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("shipped" if name in SHIPPED_RUN_FILES else name))

@@ -184,7 +184,8 @@ def test_optimum_never_below_rule_and_never_breaks_an_envelope(case):
             carried[s] = (limit - paid) if p.scheduling.carry_over else 0.0
 
 
-def test_optimum_is_deterministic_and_fast_on_a_small_district():
+def test_optimum_is_deterministic_on_a_small_district():
+    # its time is measured in benchmarks/, never asserted here
     by = {y: {"municipal": 100.0} for y in range(2016, 2021)}
     p = params_one_source(2020, by)
     rows = [(f"i{k}", f"c{k % 8}", "extension" if k % 2 else "sanitation_units", 20 + 7 * k, 3 + k % 5)
@@ -192,9 +193,7 @@ def test_optimum_is_deterministic_and_fast_on_a_small_district():
     items = items_df(rows)
     pri = prio_df({f"c{k}": k + 1 for k in range(8)})
     pop, gaps = flat_pop({f"c{k}": 500 for k in range(8)}, range(2015, 2021)), gaps_df({f"c{k}": 0 for k in range(8)})
-    t0 = time.perf_counter()
     a = opt.optimise(items, pri, pop, gaps, p)
-    assert time.perf_counter() - t0 < 2.0
     b = opt.optimise(items, pri, pop, gaps, p)
     pd.testing.assert_frame_equal(a.plan, b.plan)
 

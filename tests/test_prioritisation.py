@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -190,17 +189,14 @@ def test_fragile_by_spearman_only():
     assert m["median_spearman"] < 0.999 and m["fragile"] == 1.0
 
 
-def test_seeded_reproducible_and_fast():
+def test_seeded_reproducible():
     rng = np.random.default_rng(1)
     ids = [f"c{i:03d}" for i in range(100)]
     x = pd.DataFrame(rng.random((100, len(CRITERIA))), index=ids, columns=list(CRITERIA))
-    t0 = time.perf_counter()
     s1, r1 = sensitivity(x, PARAMS)
-    elapsed = time.perf_counter() - t0
     s2, r2 = sensitivity(x, PARAMS)
     pd.testing.assert_frame_equal(s1, s2)
     pd.testing.assert_frame_equal(r1, r2)
-    assert elapsed < 0.5
     assert s1["p_top_k"].sum() == pytest.approx(5.0)    # exactly k in the top k every draw
     assert (s1["rank_p05"] <= s1["median_rank"]).all() and (s1["median_rank"] <= s1["rank_p95"]).all()
     assert s1["base_rank"].tolist() == list(range(1, 101))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +23,13 @@ def df() -> pd.DataFrame:
 
 # --- the real exports ---------------------------------------------------------------------
 
-def test_load_is_fast_and_cached() -> None:
-    t = time.perf_counter()
-    siasar.load_siasar()
-    assert time.perf_counter() - t < 5.0
-    a, b = siasar.load_siasar_cached(), siasar.load_siasar_cached()
+def test_load_is_cached() -> None:
+    # read once per process (no timing assertion: benchmarks/ measures time)
+    a = siasar.load_siasar_cached()
+    before = siasar._cached.cache_info()
+    b = siasar.load_siasar_cached()
+    after = siasar._cached.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 1
     assert a is not b and a.equals(b)  # a copy each time, same content
 
 

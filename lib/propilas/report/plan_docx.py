@@ -183,10 +183,10 @@ class _Doc:
         ax_title = fig.axes[0].get_title(loc="left") if fig.axes else ""
         texts = [x.get_text() for x in fig.texts]
         title = ax_title or (texts[0] if texts else "")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight")
+        from propilas.report.render import tight_png
+
+        buf = io.BytesIO(tight_png(fig, CHART_DPI))  # as savefig(bbox_inches="tight"), one draw instead of two
         plt.close(fig)
-        buf.seek(0)
         self.doc.add_picture(buf, width=Cm(width_cm))
         pic_par = self.doc.paragraphs[-1]
         pic_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
