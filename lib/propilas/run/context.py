@@ -270,14 +270,23 @@ class StageContext:
         """Input text for a Markdown narration: shown literally (no HTML, no Markdown link/image)."""
         return literal(text)
 
-    @staticmethod
-    def with_names(df: pd.DataFrame, communities: pd.DataFrame | None) -> pd.DataFrame:
-        """Add a `community` column with the community's name (tables show names, not codes)."""
+    def with_names(self, df: pd.DataFrame, communities: pd.DataFrame | None) -> pd.DataFrame:
+        """Add a `community` column with the community's name (tables show names, not codes). A
+        district-wide item (the ATM's yearly support) belongs to no community and no system: it says
+        'todo el distrito' / 'no aplica', not 'sin dato' (nothing is unknown there)."""
         out = df.copy()
         if communities is None or "community_id" not in out.columns:
             return out
         names = dict(zip(communities["community_id"], communities["name"]))
         out.insert(0, "community", [names.get(c, c) for c in out["community_id"]])
+        if "intervention" in out.columns:
+            whole = out["intervention"].eq("atm") & out["community_id"].isna()
+            if whole.any():
+                out["community"] = out["community"].astype(object)
+                out.loc[whole, "community"] = self.t("common.whole_district")
+                if "system_id" in out.columns:
+                    out["system_id"] = out["system_id"].astype(object)
+                    out.loc[whole, "system_id"] = self.t("light.not_applicable")
         return out
 
     @staticmethod
