@@ -80,3 +80,58 @@ def test_run_district_keeps_a_batch_kernel_and_shuts_its_own(monkeypatch, tmp_pa
     assert seen[0] is seen[1] and not seen[0].down and pool.districts == 2
     runner.run_district("lajas", cfg)
     assert seen[2] is not seen[0] and seen[2].down
+
+
+class _Channel:
+    def __init__(self, msgs):
+        self.msgs = msgs
+
+    def get_msg(self, timeout=None):
+        from queue import Empty
+
+        if not self.msgs:
+            raise Empty
+        return self.msgs.pop(0)
+
+
+class _Client:
+    """Replies to kernel_info on shell; IOPub carries what `iopub` says (None: IOPub not yet connected)."""
+
+    def __init__(self, iopub_connected_after=0, alive=True):
+        self.sent, self.after, self.alive, self.handled = [], iopub_connected_after, alive, None
+        self.shell_channel, self.iopub_channel = _Channel([]), _Channel([])
+
+    def kernel_info(self):
+        mid = f"m{len(self.sent)}"
+        self.sent.append(mid)
+        if self.alive:
+            self.shell_channel.msgs.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": mid}})
+            if len(self.sent) > self.after:
+                self.iopub_channel.msgs += [
+                    {"msg_type": "status", "parent_header": {"msg_id": mid}, "content": {"execution_state": s}}
+                    for s in ("busy", "idle")]
+        return mid
+
+    def is_alive(self):
+        return self.alive
+
+    def _handle_kernel_info_reply(self, msg):
+        self.handled = msg
+
+
+def test_ready_when_iopub_brings_the_idle_of_our_request():
+    from jupyter_client.utils import run_sync
+
+    c = _Client()
+    run_sync(K._wait_for_ready)(c, 5)
+    assert c.sent == ["m0"] and c.handled["parent_header"]["msg_id"] == "m0" and not c.iopub_channel.msgs
+
+
+def test_asks_again_until_iopub_is_connected_and_raises_for_a_dead_kernel():
+    from jupyter_client.utils import run_sync
+
+    c = _Client(iopub_connected_after=1)
+    run_sync(K._wait_for_ready)(c, 10)
+    assert c.sent == ["m0", "m1"] and c.handled["parent_header"]["msg_id"] == "m1"
+    with pytest.raises(RuntimeError, match="died"):
+        run_sync(K._wait_for_ready)(_Client(alive=False), 10)
