@@ -19,8 +19,12 @@ def plain_text(fig: Figure) -> Figure:
     """Every text of the figure drawn literally, '$' included. Texts are literal by default (above);
     a wrapped text (wrap=True, e.g. the source note) is measured by matplotlib as mathtext whenever
     it holds two '$', whatever parse_math says, so there each '$' is escaped ('\\$', which a
-    non-math text shows as '$'). Called by `finish` and before a figure is rendered (report/render.py)."""
+    non-math text shows as '$'). Called by `finish` and before a figure is rendered (report/render.py).
+    Wrapped texts also get the same line breaks found faster (stages/charts/text_wrap.py)."""
+    from propilas.stages.charts.text_wrap import fast_wrap
+
     for text in fig.findobj(Text):
+        fast_wrap(text)
         s = text.get_text()
         if text.get_wrap() and "$" in s and not getattr(text, "_propilas_plain", False):
             text.set_text(s.replace("$", "\\$"))

@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 
 from propilas.core.labels import label, t
 from propilas.method.sources import illustrative_mask
-from propilas.stages.charts.common import COLOURS, new_figure, plt
+from propilas.stages.charts.common import COLOURS, new_figure, plain_text, plt
 # the frame (outline patches, scale bar, graticule, extent) lives beside this module
 from propilas.stages.charts.map_frame import _extent, _graticule, polygon_patch, scale_bar
 
@@ -130,7 +130,8 @@ def district_map(outline, neighbours: Sequence[Any], pts: pd.DataFrame, colours:
     note = "\n".join([source.rstrip(".") + ". " + " ".join(credit), *[n for n in notes if n]]).replace(" \n", "\n")
     fig.text(0.01, 0.01, note, fontsize=7.5, color="#555555", ha="left", va="bottom", wrap=True)
     fig.subplots_adjust(left=0.1, right=0.97, top=0.95, bottom=0.04 + 0.018 * note.count("\n"))
-    fig.canvas.draw()  # the aspect ratio is applied at draw time: place labels on the final axes
+    plain_text(fig)  # names are plain text ('$' included), wrapped notes measured once (common.plain_text)
+    ax.apply_aspect()  # what a draw would do before labels are placed: the axes take their final box
     labelled = located[located["label"].notna()]
     if "label_rank" in labelled.columns:  # the first priority gets the first (best) place
         labelled = labelled.sort_values("label_rank", kind="stable")
