@@ -68,44 +68,60 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
 
         th = threading.Thread(target=pump, daemon=True)
         th.start()
-        done_q = manager.Queue()
-        pending = list(districts)
-        running: dict[str, mp.process.BaseProcess] = {}
+        done_q, todo = manager.Queue(), manager.Queue()
+        for d in districts:
+            todo.put(d)
+        procs: dict[str, mp.process.BaseProcess] = {}
+        current: dict[str, str] = {}  # worker process -> the district it is running
+        lang = site_language(cfg)
+
+        def died(d: str, code: int | None) -> None:
+            nonlocal done_districts
+            results[d] = [StageResult(d, STAGES[0].name, FAILED, reason=t("val.run.worker_died", lang, code=code))] + [
+                StageResult(d, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang)) for st in STAGES[1:]]
+            done_districts += 1
 
         def collect(block: bool) -> None:
             nonlocal done_districts
             while True:
                 try:
-                    d, res = done_q.get(timeout=0.1) if block else done_q.get_nowait()
+                    kind, name, d, res = done_q.get(timeout=0.1) if block else done_q.get_nowait()
                 except queue.Empty:
                     return
+                block = False
+                if kind == "start":
+                    current[name] = d
+                    continue
+                current.pop(name, None)
                 results[d] = res
                 done_districts += 1
                 bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
-                block = False
 
-        # One fresh forked process per district: memory stays flat however many districts run
-        # (a long-lived worker accumulated ~20 MB per district), and a crash fails one district.
-        while pending or running:
-            while pending and len(running) < workers:
-                d = pending.pop(0)
-                proc = ctx.Process(target=_worker, args=(d, cfg, q, done_q), name=f"propilas-{d}")
-                proc.start()
-                running[d] = proc
+        # Forked worker processes take districts from a queue; each runs up to DISTRICTS_PER_KERNEL
+        # districts in one kernel (its start and imports paid once), then exits and a fresh one takes
+        # over: memory stays bounded however many districts run (a process that ran every district
+        # accumulated ~20 MB per district), and a crash fails the district it was running, alone.
+        serial = 0
+        while len(results) < len(districts):
+            while len(procs) < workers and todo.qsize() > 0:
+                serial += 1
+                name = f"propilas-worker-{serial}"
+                procs[name] = ctx.Process(target=_worker, args=(cfg, todo, q, done_q), name=name)
+                procs[name].start()
             collect(block=True)
-            for d, proc in list(running.items()):
+            for name, proc in list(procs.items()):
                 if proc.is_alive():
                     continue
                 proc.join()
-                del running[d]
+                del procs[name]
                 collect(block=False)
-                if d not in results:
-                    lang = site_language(cfg)
-                    results[d] = [StageResult(d, STAGES[0].name, FAILED,
-                                              reason=t("val.run.worker_died", lang, code=proc.exitcode))] + [
-                        StageResult(d, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang))
-                        for st in STAGES[1:]]
-                    done_districts += 1
+                d = current.pop(name, None)
+                if d is not None and d not in results:
+                    died(d, proc.exitcode)
+            if not procs and todo.qsize() == 0:  # a worker died between taking a district and saying so
+                for d in districts:
+                    if d not in results:
+                        died(d, None)
         time.sleep(0.15)
         stop.set()
         th.join()
@@ -113,8 +129,21 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
     return results
 
 
-def _worker(district: str, cfg: RunConfig, q, done_q) -> None:
-    done_q.put((district, run_district(district, cfg, lambda d, s, st: q.put((d, s, st)))))
+def _worker(cfg: RunConfig, todo, q, done_q) -> None:
+    from propilas.run.kernel import DISTRICTS_PER_KERNEL, _KernelPool
+
+    name = mp.current_process().name
+    pool = _KernelPool(cfg.kernel or "propilas", cfg.root)
+    try:
+        for _ in range(DISTRICTS_PER_KERNEL):
+            try:
+                d = todo.get_nowait()
+            except queue.Empty:
+                return
+            done_q.put(("start", name, d, None))
+            done_q.put(("done", name, d, run_district(d, cfg, lambda d_, s, st: q.put((d_, s, st)), pool)))
+    finally:
+        pool.discard()
 
 
 def _run_dask(districts: list[str], cfg: RunConfig, address: str, show: bool) -> dict[str, list[StageResult]]:

@@ -260,10 +260,11 @@ def preload_execution_modules() -> None:
     _exporter()
 
 
-# A kernel serves at most this many districts of a sequential batch, then a fresh one starts: its
-# start and imports (~1.5 CPU-s) are paid once per batch, not once per district, while what a long
-# series of districts leaves in the kernel (caches, fragmentation) stays bounded.
-DISTRICTS_PER_KERNEL = 12
+# A kernel serves at most this many districts (of a sequential batch, or of one worker process of a
+# parallel batch, which then exits), then a fresh one starts: its start and imports (~1.5 CPU-s) are
+# paid once per this many districts, while what a series of districts leaves in the kernel and in
+# the worker (caches, fragmentation) stays bounded.
+DISTRICTS_PER_KERNEL = 8
 
 
 class _KernelPool:
