@@ -88,3 +88,18 @@ def test_the_figure_is_drawn_once_and_keeps_its_dpi(monkeypatch):
     assert len(calls) == 1
     assert fig.dpi == pytest.approx(dpi)
     assert 'src="data:image/png;base64,' in shown[0].data
+
+
+def test_an_opaque_chart_is_an_rgb_png_with_the_same_pixels():
+    fig = _chart("Sistemas por clase")
+    got = tight_png(fig, 110)
+    assert Image.open(io.BytesIO(got)).mode == "RGB"  # a white figure: no alpha channel to store
+    assert_same_image(got, _savefig_tight(fig, 110))
+    plt.close(fig)
+
+
+def test_a_transparent_figure_keeps_its_alpha():
+    fig = _chart("Sistemas por clase")
+    fig.patch.set_alpha(0.0)
+    assert Image.open(io.BytesIO(tight_png(fig, 110))).mode == "RGBA"
+    plt.close(fig)

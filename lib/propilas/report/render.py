@@ -29,6 +29,22 @@ def figure_alt(fig) -> str:
 
 
 TIGHT_PAD_INCHES = 0.1  # matplotlib's savefig.pad_inches: the margin kept around the drawn content
+PNG_COMPRESS_LEVEL = 3  # zlib level: as small as savefig's 6 on the catalogue's charts, in about half the time
+
+
+def png_bytes(rgba, dpi: float) -> bytes:
+    """The PNG of an RGBA pixel array: RGB when every pixel is opaque (a chart on its white figure:
+    the same pixels, a smaller file), zlib level PNG_COMPRESS_LEVEL."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    opaque = bool(np.all(rgba[..., 3] == 255))
+    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else rgba, "RGB" if opaque else "RGBA")
+    buf = io.BytesIO()
+    image.save(buf, format="png", dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
 
 
 def tight_png(fig, dpi: float) -> bytes:
@@ -68,10 +84,7 @@ def tight_png(fig, dpi: float) -> bytes:
             width_px, height_px = int(box.width * dpi), int(box.height * dpi)
             left = int(round(box.x0 * dpi)) + pad
             top = int(round(height_in * dpi - box.y0 * dpi - height_px)) + pad
-            crop = framed[top:top + height_px, left:left + width_px]
-            buf = io.BytesIO()
-            Image.fromarray(crop, "RGBA").save(buf, format="png", dpi=(dpi, dpi))
-            return buf.getvalue()
+            return png_bytes(framed[top:top + height_px, left:left + width_px], dpi)
     finally:
         fig.dpi = old_dpi
     buf = io.BytesIO()
