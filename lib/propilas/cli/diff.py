@@ -10,12 +10,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from propilas.report.diff import DiffError, diff_language, diff_runs, districts_of, has_differences
-from propilas.report.diff_render import diff_html, render_diff
-
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    # imported when the command runs: pandas and the report layer are not paid by `propilas run`
     from propilas.inputs.tableio import atomic_write_text
+    from propilas.report.diff import DiffError, diff_language, diff_runs, districts_of, has_differences
+    from propilas.report.diff_render import diff_html, render_diff
 
     a, b = Path(args.run_a), Path(args.run_b)
     districts = args.districts

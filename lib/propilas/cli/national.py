@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from propilas.core.errors import PropilasError
-from propilas.report.national_report import failures_table, write_national_report
-from propilas.run.national import Progress, national_tables
 
 
-def _progress_printer(enabled: bool) -> Progress | None:
+def _progress_printer(enabled: bool):
+    """A `run.national.Progress` callback printing to stderr, or None."""
     if not enabled:
         return None
     t0 = time.perf_counter()
@@ -32,7 +31,10 @@ def _progress_printer(enabled: bool) -> Progress | None:
 
 
 def cmd_national(args: argparse.Namespace) -> int:
+    # imported when the command runs: the national batch and its report are not paid by `propilas run`
     from propilas.core.paths import project_root
+    from propilas.report.national_report import failures_table, write_national_report
+    from propilas.run.national import national_tables
 
     root = project_root()
     out = Path(args.out) if args.out else root / "outputs" / "national"

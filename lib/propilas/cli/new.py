@@ -6,14 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from propilas.inputs.scaffold import (LANGUAGES, TABLES, ScaffoldError, rel_path, scaffold_district,
-                                      scaffold_from_siasar)
+from propilas.core.language import LANGUAGES
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    # imported when the command runs: pandas and the scaffold are not paid by `propilas run`
+    import pandas as pd
+
     from propilas.core.paths import project_root
+    from propilas.inputs.scaffold import TABLES, ScaffoldError, rel_path, scaffold_district, scaffold_from_siasar
 
     from propilas.core.language import resolve_language
 

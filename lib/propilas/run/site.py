@@ -172,15 +172,16 @@ def _tree_language(tree: Path, district: str | None) -> str | None:
     return info.get("language") or m.get("language") or (m.get("site_language") if district is None else None)
 
 
-def twin_page(cfg: RunConfig, page: Path, district: str | None) -> tuple[str, str, str] | None:
+def twin_page(cfg: RunConfig, page: Path, district: str | None,
+              lang: str | None = None) -> tuple[str, str, str] | None:
     """(relative href, link text, language) of the same page in the report set of another language,
-    when that page exists; None otherwise."""
+    when that page exists; None otherwise. `lang`: the page's language when the caller knows it."""
     import os
 
     from propilas.core.labels import t
 
     here = Path(cfg.out_dir).resolve()
-    lang = (district_identity(cfg, district).get("language") if district else None) or site_language(cfg)
+    lang = lang or (district_identity(cfg, district).get("language") if district else None) or site_language(cfg)
     rel = Path(page).resolve().relative_to(here)
     for tree in _trees(cfg):
         if not tree.is_dir() or tree.resolve() == here:
@@ -197,13 +198,15 @@ def twin_page(cfg: RunConfig, page: Path, district: str | None) -> tuple[str, st
 def _relink(cfg: RunConfig, page: Path, nav: str, record_dir: Path, record: str,
             result: StageResult | None = None) -> None:
     """Write the navigation into a page and keep its cache record (and this run's result) current."""
-    from propilas.core.provenance import sha256_file
+    import hashlib
+
     from propilas.report.htmlexport import set_nav
     from propilas.run import cache
 
-    if not page.exists():
+    try:
+        before = hashlib.sha256(page.read_bytes()).hexdigest()  # = sha256_file, the page read once here
+    except FileNotFoundError:
         return
-    before = sha256_file(page)
     if not set_nav(page, nav):
         return
     digest = cache.refresh_output(record_dir, record, page, before)
@@ -237,13 +240,14 @@ def link_district_pages(cfg: RunConfig, district: str, results: list[StageResult
                 links.append((pages[i - 1].name, t("nav.previous", lang, stage=f"{STAGES[i - 1].id}. {STAGES[i - 1].title(lang)}")))
             if i + 1 < len(STAGES) and pages[i + 1].exists():
                 links.append((pages[i + 1].name, t("nav.next", lang, stage=f"{STAGES[i + 1].id}. {STAGES[i + 1].title(lang)}")))
-            nav = nav_html(links, t("nav.label", lang), twin_page(cfg, page, district))
+            nav = nav_html(links, t("nav.label", lang), twin_page(cfg, page, district, lang))
             _relink(cfg, page, nav, d, st.name, by_stage.get(st.name))
         if report.exists():
             links = [("../index.html", t("nav.index", lang))]
             if (cfg.out_dir / "comparison.html").exists():
                 links.append(("../comparison.html", t("nav.comparison", lang)))
-            _relink(cfg, report, nav_html(links, t("nav.label", lang), twin_page(cfg, report, district)), d, "report")
+            _relink(cfg, report, nav_html(links, t("nav.label", lang), twin_page(cfg, report, district, lang)), d,
+                    "report")
     except OSError:  # navigation is a convenience: an unwritable page keeps its old bar
         pass
 
