@@ -74,9 +74,10 @@ def new_figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, "plt.Ax
 
 
 def finish(fig: Figure, title: str, source: str, xlabel: str | None = None,
-           ylabel: str | None = None, ax=None, alt: str | None = None) -> Figure:
+           ylabel: str | None = None, ax=None, alt: str | None = None, layout: bool = True) -> Figure:
     """Title, axis labels (with units), the source note and the description (`alt`, from the
-    catalogue: what the chart shows, in the report language); call last on every chart."""
+    catalogue: what the chart shows, in the report language); call last on every chart.
+    `layout=False` leaves the layout (tight_layout) to a chart that lays itself out afterwards."""
     if alt:
         describe(fig, alt)
     matplotlib.rcParams["text.parse_math"] = False  # again: a notebook may have reset the rc settings
@@ -88,7 +89,8 @@ def finish(fig: Figure, title: str, source: str, xlabel: str | None = None,
         ax.set_ylabel(ylabel)
     fig.text(0.01, 0.01, source, fontsize=7.5, color="#555555", ha="left", va="bottom", wrap=True)
     plain_text(fig)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    if layout:
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 

@@ -46,7 +46,7 @@ def monitoring_chart(monitoring: pd.DataFrame, params: DistrictParams, illustrat
                              illustrative, lang, ("rows", "unit_costs", "envelope"))
     if blank:
         note += ". " + t("chart.empty.panels", lang, names="; ".join(label("indicator", i, lang) for i in blank))
-    finish(fig, title, note, ax=axes.flat[0])
+    finish(fig, title, note, ax=axes.flat[0], layout=False)  # laid out once, below, with every panel
     axes.flat[0].set_title("", loc="left")
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     for ax in axes.flat[len(inds):]:
