@@ -45,7 +45,8 @@ import pandas as pd
 
 from propilas.core.params import DistrictParams
 from propilas.method.scheduling import (EPS_PEN, PLAN_COLUMNS, _atm_item, _charge, _plan_frames, _plan_row,
-                                        ordered_items, schedule, served_by_community)
+                                        ordered_items, schedule)
+from propilas.method.served import ServedModel
 
 SERVICES: tuple[str, ...] = ("water", "sanitation")
 def _empty_plan() -> pd.DataFrame:
@@ -55,14 +56,12 @@ def _empty_plan() -> pd.DataFrame:
 
 
 def people_years(plan: pd.DataFrame, population: pd.DataFrame, gaps: pd.DataFrame,
-                 interventions: pd.DataFrame, params: DistrictParams) -> float:
+                 interventions: pd.DataFrame, params: DistrictParams, served: ServedModel | None = None) -> float:
     """People-years of service a plan's works add by the horizon (module doc), weighted by
-    `optimum.service_weights`; counted exactly as the trajectory counts served people."""
-    with_plan = served_by_community(population, gaps, plan, interventions, params)
-    without = served_by_community(population, gaps, _empty_plan(), interventions, params)
-    gain = (with_plan["population_served"] - without["population_served"]).to_numpy(dtype=float)
-    w = with_plan["service"].map(params.optimum.service_weights).fillna(0.0).to_numpy(dtype=float)
-    return float(np.nansum(gain * w))
+    `optimum.service_weights`; counted exactly as the trajectory counts served people
+    (`served.ServedModel`: the district's model, shared by the plans of stage 5; built if absent)."""
+    model = served if served is not None else ServedModel(population, gaps, interventions, params)
+    return model.people_years(plan)
 
 
 def unvalued_items(interventions: pd.DataFrame, gaps: pd.DataFrame) -> int:
@@ -96,11 +95,14 @@ def _atm_paid(rule_plan: pd.DataFrame) -> dict[int, bool]:
     return {int(str(i).split("-")[-1]): st == "funded" for i, st in zip(atm["item_id"], atm["status"])}
 
 
-def _value_groups(items: pd.DataFrame, population: pd.DataFrame, gaps: pd.DataFrame, params: DistrictParams):
-    """[(weight, years index list, headroom per year, [(item position, gain)])] per community × service."""
+def _value_groups(items: pd.DataFrame, population: pd.DataFrame, gaps: pd.DataFrame, params: DistrictParams,
+                  pop: pd.DataFrame | None = None):
+    """[(weight, years index list, headroom per year, [(item position, gain)])] per community × service.
+    `pop`: population per community × year (`ServedModel.pop`), pivoted here when not given."""
     years = list(params.years)
-    pop = population.pivot_table(index="community_id", columns="year", values="population",
-                                 aggfunc="sum").reindex(columns=years).astype(float)
+    if pop is None:
+        pop = population.pivot_table(index="community_id", columns="year", values="population",
+                                     aggfunc="sum").reindex(columns=years).astype(float)
     out = []
     for service in SERVICES:
         w = float(params.optimum.service_weights.get(service, 0.0))
@@ -121,8 +123,10 @@ def _value_groups(items: pd.DataFrame, population: pd.DataFrame, gaps: pd.DataFr
 
 
 def optimise(interventions: pd.DataFrame, priorities: pd.DataFrame, population: pd.DataFrame,
-             gaps: pd.DataFrame, params: DistrictParams, rule_plan: pd.DataFrame | None = None) -> OptimumResult:
-    """The plan of most people-years under the rule's envelopes, ATM years and phasing (module doc)."""
+             gaps: pd.DataFrame, params: DistrictParams, rule_plan: pd.DataFrame | None = None,
+             served: ServedModel | None = None) -> OptimumResult:
+    """The plan of most people-years under the rule's envelopes, ATM years and phasing (module doc).
+    `served`: the district's served-population model, shared with the trajectory (built if absent)."""
     import time
 
 
@@ -142,11 +146,14 @@ def optimise(interventions: pd.DataFrame, priorities: pd.DataFrame, population: 
     items["_pos"] = np.arange(len(items))
     cost = pd.to_numeric(items["cost_pen"], errors="coerce").to_numpy(dtype=float)
 
-    sol, proven, status, tranches, bound = _solve(items, cost, years, avail, K, scale, population, gaps, params, t0)
+    if served is None:
+        served = ServedModel(population, gaps, interventions, params)
+    sol, proven, status, tranches, bound = _solve(items, cost, years, avail, K, scale, population, gaps, params, t0,
+                                                  pop=served.pop)
     _fill(tranches, cost, avail, params.scheduling.carry_over)
     plan = _to_plan(items, tranches, years, params, paid)
-    py = people_years(plan, population, gaps, interventions, params)
-    py_rule = people_years(rule_plan, population, gaps, interventions, params)
+    py = served.people_years(plan)
+    py_rule = served.people_years(rule_plan)
     if sol is None or py < py_rule - 1e-6 * max(1.0, abs(py_rule)):
         plan, py = rule_plan.copy(), py_rule   # never report less than the rule (time limit, no solution)
     spans = {}
@@ -219,7 +226,8 @@ def _windows(avail: np.ndarray, K: int, carry_over: bool) -> np.ndarray:
 
 
 def _solve(items: pd.DataFrame, cost: np.ndarray, years: list[int], avail: np.ndarray, K: int, scale: float,
-           population: pd.DataFrame, gaps: pd.DataFrame, params: DistrictParams, t0: float):
+           population: pd.DataFrame, gaps: pd.DataFrame, params: DistrictParams, t0: float,
+           pop: pd.DataFrame | None = None):
     """Build and solve the programme in assignment form: x[i, e] = 1 when item i is finished in
     year e (paid whole that year, or its last tranche). Only the works that can add people-years
     get variables, and only for the years whose money could cover them (`_windows`): a work of no
@@ -237,7 +245,7 @@ def _solve(items: pd.DataFrame, cost: np.ndarray, years: list[int], avail: np.nd
     multi = K > 1
     all_years = list(params.years)
     col_of_year = {y: j for j, y in enumerate(all_years)}
-    groups = _value_groups(items, population, gaps, params)
+    groups = _value_groups(items, population, gaps, params, pop)
     valued = sorted({pos for _w, _y, _h, gains in groups for pos, _g in gains})
     room = _windows(avail, K, opts.carry_over)
     # a work finished in the horizon year adds nothing: its years are base+1 … horizon−1

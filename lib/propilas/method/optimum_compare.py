@@ -9,7 +9,8 @@ import pandas as pd
 
 from propilas.core.params import DistrictParams
 from propilas.method.money import money_figures
-from propilas.method.optimum import OptimumResult, people_years, unvalued_items
+from propilas.method.optimum import OptimumResult, unvalued_items
+from propilas.method.served import ServedModel
 from propilas.method.scheduling import PLAN_COLUMNS, target_years, trajectory
 
 OPTIMUM_COLUMNS: list[str] = PLAN_COLUMNS + ["rule_year", "differs"]
@@ -66,12 +67,16 @@ def differing_items(optimum: pd.DataFrame) -> pd.DataFrame:
 
 def comparison(result: OptimumResult, rule_plan: pd.DataFrame, optimum: pd.DataFrame,
                rule_target_years: pd.DataFrame, population: pd.DataFrame, gaps: pd.DataFrame,
-               interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
+               interventions: pd.DataFrame, params: DistrictParams, served: ServedModel | None = None
+               ) -> pd.DataFrame:
     """`metric, rule, optimum, difference` (COMPARISON_METRICS): people-years, target years (NaN =
     not met by the horizon), the money figures of `money.money_figures` for both plans, unspent
     envelope, works funded, works that differ, works whose people-years are unknown, and whether
-    the optimum is proven. `difference` = optimum − rule where both are known."""
-    opt_traj = trajectory(population, gaps, result.plan, interventions, params)
+    the optimum is proven. `difference` = optimum − rule where both are known. `served`: the district's
+    served-population model (shared with the trajectory and the optimiser; built if absent)."""
+    if served is None:
+        served = ServedModel(population, gaps, interventions, params)
+    opt_traj = trajectory(population, gaps, result.plan, interventions, params, served=served)
     opt_ty = target_years(opt_traj, result.plan, params).set_index("service")
     rule_ty = rule_target_years.set_index("service")
     m_rule, m_opt = money_figures(rule_plan), money_figures(result.plan)
@@ -83,7 +88,7 @@ def comparison(result: OptimumResult, rule_plan: pd.DataFrame, optimum: pd.DataF
     unval = unvalued_items(interventions, gaps)
     ndiff = int(optimum.loc[optimum["differs"].astype(bool), "item_id"].nunique())
     vals = {
-        "people_years": (people_years(rule_plan, population, gaps, interventions, params), result.people_years),
+        "people_years": (served.people_years(rule_plan), result.people_years),
         "water_target_year": (rule_ty["year_met"].get("water", np.nan), opt_ty["year_met"].get("water", np.nan)),
         "sanitation_target_year": (rule_ty["year_met"].get("sanitation", np.nan),
                                    opt_ty["year_met"].get("sanitation", np.nan)),

@@ -19,6 +19,7 @@ import pandas as pd
 
 from propilas.core.params import DistrictParams
 from propilas.method.money import money_figures, services_in
+from propilas.method.served import ServedModel, served_frame
 
 # Money tolerance in soles when comparing a cost with a remaining envelope (float sums).
 EPS_PEN: float = 1e-6
@@ -228,66 +229,27 @@ def schedule_extended(interventions: pd.DataFrame, priorities: pd.DataFrame,
 
 
 def _served_matrices(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
-                     interventions: pd.DataFrame, params: DistrictParams):
+                     interventions: pd.DataFrame, params: DistrictParams, served: ServedModel | None = None):
     """Yield (service, communities, P_c(t), capacity_c(t), served_c(t)) — arrays communities ×
-    years — and the population of every community per year (the rule of `trajectory`)."""
-    years = list(params.years)
-    pop = population.pivot_table(index="community_id", columns="year", values="population",
-                                 aggfunc="sum").reindex(columns=years).astype(float)
-    funded = investment_plan[(investment_plan["status"] == "funded")
-                             & investment_plan["year"].notna()
-                             & (investment_plan["intervention"] != "atm")]
-    # an item's effect counts after its LAST tranche (multi-year works, issue 16; one year otherwise)
-    fyear = funded.groupby("item_id")["year"].max()
-    items = interventions[["item_id", "community_id", "service", "served_gain"]].copy()
-    items["funded_year"] = items["item_id"].map(fyear)
-    items = items[items["funded_year"].notna()].reset_index(drop=True)
-    # an item funded in year f counts from f + 1: column of the first year > f
-    items["_col"] = np.searchsorted(np.asarray(years, dtype=float), items["funded_year"].to_numpy(dtype=float),
-                                    side="right")
-    out = []
-    for service in ("water", "sanitation"):
-        g = gaps[gaps["service"] == service].set_index("community_id")["served_base"].astype(float)
-        base_all = g.reindex(pop.index)
-        communities = base_all.index[base_all.notna()]
-        base = base_all.reindex(communities).to_numpy(dtype=float)
-        p_c = pop.loc[communities].to_numpy(dtype=float)          # communities × years
-        its = items[(items["service"] == service) & items["community_id"].isin(communities)
-                    & (items["_col"] < len(years))]
-        gain = np.zeros_like(p_c)
-        if len(its):
-            # each item once for every year it counts in, then ONE groupby: per community and year the
-            # same sum, over the same items in the same order, as a groupby year by year would give
-            ex = its.loc[its.index.repeat(len(years) - its["_col"].to_numpy(dtype=int)),
-                         ["community_id", "served_gain", "_col"]]
-            ex["_j"] = ex["_col"].to_numpy() + ex.groupby(level=0).cumcount().to_numpy()
-            summed = ex.groupby(["community_id", "_j"], sort=False)["served_gain"].sum()
-            gain[pd.Index(communities).get_indexer(summed.index.get_level_values(0)),
-                 summed.index.get_level_values(1).to_numpy(dtype=int)] = summed.to_numpy(dtype=float)
-        capacity = base[:, None] + gain                            # never decreasing (gains ≥ 0)
-        served_c = np.minimum(p_c, capacity)                       # NaN where P_c(t) is unknown
-        out.append((service, communities, p_c, capacity, served_c))
-    return years, pop, out
+    years — and the population of every community per year (the rule of `trajectory`).
+    `served`: the district's model (method/served.py), built here when not given."""
+    model = served if served is not None else ServedModel(population, gaps, interventions, params)
+    return model.matrices(investment_plan)
 
 
 def served_by_community(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
-                        interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
+                        interventions: pd.DataFrame, params: DistrictParams,
+                        served: ServedModel | None = None) -> pd.DataFrame:
     """`community_id, service, year, population, capacity, population_served` per community and
     year: what `trajectory` sums (communities with an unknown served base are absent). For checks:
     population_served ≤ population everywhere; capacity never decreases."""
-    years, _pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params)
-    frames = []
-    for service, communities, p_c, capacity, served_c in per_service:
-        n = len(communities)
-        frames.append(pd.DataFrame({"community_id": np.repeat(np.asarray(communities, dtype=object), len(years)),
-                                    "service": service, "year": np.tile(np.asarray(years, dtype="int64"), n),
-                                    "population": p_c.ravel(), "capacity": capacity.ravel(),
-                                    "population_served": served_c.ravel()}))
-    return pd.concat(frames, ignore_index=True)
+    years, _pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params, served)
+    return served_frame(per_service, years)
 
 
 def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd.DataFrame,
-               interventions: pd.DataFrame, params: DistrictParams) -> pd.DataFrame:
+               interventions: pd.DataFrame, params: DistrictParams, served: ServedModel | None = None
+               ) -> pd.DataFrame:
     """Served population and coverage per year (base … horizon) and service.
 
     Per community c and year t (METHOD stage 5, revised): capacity_c(t) = served_base_c + Σ
@@ -300,8 +262,9 @@ def trajectory(population: pd.DataFrame, gaps: pd.DataFrame, investment_plan: pd
     sanitation) are left out of both served and population, and `population_covered_pct` says
     which share of the population the figures cover (as in the district ladder); with none known
     the figures are NaN, never 0. One pass over communities × years (no loop over years).
+    `served`: the district's `ServedModel`, shared by the plans stage 5 measures (built if absent).
     """
-    years, pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params)
+    years, pop, per_service = _served_matrices(population, gaps, investment_plan, interventions, params, served)
     everyone = _column_sums(pop.to_numpy(dtype=float), min_count=0)
     rows = []
     for service, _communities, p_c, _capacity, served_c in per_service:
