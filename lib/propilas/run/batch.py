@@ -193,6 +193,9 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
 
     started = _dt.datetime.now(_dt.timezone.utc)
     # until this run ends, the index says a run is in progress and links nothing it may replace
+    from propilas.run.runner import remove_stale_temporaries
+
+    remove_stale_temporaries(cfg.out_dir, recursive=False)  # left by a killed run (index, comparison)
     write_index_in_progress(cfg.out_dir, cfg.run_id, started.isoformat(timespec="seconds"))
     if scheduler is None:
         ensure_kernel(cfg.kernel or "propilas")

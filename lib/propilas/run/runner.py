@@ -12,6 +12,7 @@ import datetime as _dt
 import errno
 import logging
 import os
+import re
 import shutil
 import time
 import traceback
@@ -293,6 +294,7 @@ def run_district(district: str, cfg: RunConfig, events: Events | None = None,
             emit(district, st.name, NOT_RUN)
         _write_log(cfg, district, results)
         return results
+    remove_stale_district_outputs(cfg, district)
     own = pool is None
     pool = _KernelPool(kernel, cfg.root) if own else pool.use(kernel)
     try:
@@ -349,7 +351,22 @@ def completed(results: list[StageResult]) -> bool:
     return all(r.status in (OK, CACHED) for r in results) and len(results) == len(STAGES)
 
 
+# Temporary files of atomic writes (.NAME.XXXX.tmp, inputs/tableio.py) and of papermill's output
+# (.STEM.PID.tmp.ipynb, run/kernel.py). A run holds the output folder's lock (run/lock.py), so any
+# such file found when a district starts was left by a run that was killed mid-write.
+_TEMPORARY = re.compile(r"^\..+\.tmp(\.ipynb)?$")
+
+
+def remove_stale_temporaries(folder: Path, recursive: bool = True) -> None:
+    if not folder.is_dir():
+        return
+    for p in (folder.rglob(".*") if recursive else folder.glob(".*")):
+        if _TEMPORARY.match(p.name) and p.is_file():
+            p.unlink(missing_ok=True)
+
+
 def remove_stale_district_outputs(cfg: RunConfig, district: str) -> None:
     d = district_dir(cfg.out_dir, district)
     if d.exists():
         shutil.rmtree(d / ".tmp", ignore_errors=True)
+        remove_stale_temporaries(d)
