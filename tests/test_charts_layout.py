@@ -51,3 +51,24 @@ def test_finish_lays_the_chart_out_unless_told_not_to(monkeypatch):
     assert calls == [{"rect": (0, 0.05, 1, 1)}]
     plt.close(fig)
     plt.close(fig2)
+
+
+def test_illustrative_overlays_are_one_bar_call_with_the_same_rectangles(monkeypatch):
+    from matplotlib.axes import Axes
+
+    from propilas.stages.charts.common import mark_bars, new_figure
+
+    calls = []
+    original = Axes.barh
+    monkeypatch.setattr(Axes, "barh", lambda self, *a, **kw: (calls.append(1), original(self, *a, **kw))[1])
+    fig, ax = new_figure()
+    ids = ["a", "b", "c", "d"]
+    n = mark_bars(ax, [0, 1, 2, 3], [1.0, float("nan"), 3.0, 4.0], ids, {"b", "c", "d"}, starts=[0, 1, 2, 0.5])
+    assert n == 3 and len(calls) == 1
+    rects = [(p.get_gid(), p.get_x(), p.get_y(), p.get_width(), p.get_height(), p.get_hatch(), p.get_fill())
+             for p in ax.patches]
+    assert rects == [("illustrative:b", 1, 0.6, 0.0, 0.8, "....", False),
+                     ("illustrative:c", 2, 1.6, 3.0, 0.8, "....", False),
+                     ("illustrative:d", 0.5, 2.6, 4.0, 0.8, "....", False)]
+    assert mark_bars(ax, [0], [1.0], ["a"], {"z"}) == 0 and len(calls) == 1
+    plt.close(fig)

@@ -111,22 +111,22 @@ def row_legend_handle(language: str):
 
 def mark_bars(ax, positions, lengths, ids, illustrative_ids, starts=None, thickness: float = 0.8,
               horizontal: bool = True) -> int:
-    """Overlay an unfilled dotted bar on each bar whose id is illustrative; returns how many."""
-    n = 0
+    """Overlay an unfilled dotted bar on each bar whose id is illustrative; returns how many. The
+    overlays are one bar call (the same rectangles, in the same order, as one call per bar)."""
     starts = [0.0] * len(list(positions)) if starts is None else list(starts)
-    for pos, length, start, rid in zip(positions, lengths, starts, ids):
-        if str(rid) not in illustrative_ids:
-            continue
-        length = 0.0 if length is None or length != length else float(length)
-        kw = dict(fill=False, hatch=ILLUSTRATIVE_HATCH, edgecolor=ILLUSTRATIVE_EDGE, linewidth=0.6, zorder=4)
-        if horizontal:
-            bars = ax.barh([pos], [length], left=[start], height=thickness, **kw)
-        else:
-            bars = ax.bar([pos], [length], bottom=[start], width=thickness, **kw)
-        for b in bars:
-            b.set_gid(f"illustrative:{rid}")
-        n += 1
-    return n
+    sel = [(pos, 0.0 if length is None or length != length else float(length), start, rid)
+           for pos, length, start, rid in zip(positions, lengths, starts, ids) if str(rid) in illustrative_ids]
+    if not sel:
+        return 0
+    pos, length, start, rids = (list(x) for x in zip(*sel))
+    kw = dict(fill=False, hatch=ILLUSTRATIVE_HATCH, edgecolor=ILLUSTRATIVE_EDGE, linewidth=0.6, zorder=4)
+    if horizontal:
+        bars = ax.barh(pos, length, left=start, height=thickness, **kw)
+    else:
+        bars = ax.bar(pos, length, bottom=start, width=thickness, **kw)
+    for b, rid in zip(bars, rids):
+        b.set_gid(f"illustrative:{rid}")
+    return len(sel)
 
 
 def mark_points(ax, x, y, ids, illustrative_ids, size: float = 150) -> int:
