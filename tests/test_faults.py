@@ -124,6 +124,7 @@ def test_out_inside_the_project_folders_is_refused(inside, tmp_path, monkeypatch
 
 
 def test_full_disk_leaves_neither_temporary_nor_truncated_file(tmp_path, monkeypatch):
+    from propilas.core import atomicio
     from propilas.inputs import tableio
 
     dest = tmp_path / "summary.json"
@@ -132,7 +133,7 @@ def test_full_disk_leaves_neither_temporary_nor_truncated_file(tmp_path, monkeyp
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(tableio.os, "fsync", full)
+    monkeypatch.setattr(atomicio.os, "fsync", full)
     with pytest.raises(OSError) as exc:
         tableio.atomic_write_json({"new": True}, dest)
     assert exc.value.errno == errno.ENOSPC

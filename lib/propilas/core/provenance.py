@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
+import time
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -14,12 +16,31 @@ PACKAGES = ("propilas", "pandas", "numpy", "matplotlib", "papermill", "nbconvert
             "pandera", "openpyxl", "python-calamine", "ipykernel")
 
 
+_HASHES: dict[tuple, str] = {}
+RACY_S = 2.0
+
+
 def sha256_file(path: Path) -> str:
+    """The file's SHA-256, computed once per process for a given version of the file: the memo is
+    keyed by its path, inode, size and modification and change times, which a write or a
+    replacement changes; the runner asks for the same inputs several times per run (issue 15).
+    File times are coarse (a few ms), so two writes of the same size close together could share
+    them: a file changed less than RACY_S seconds ago is always read again (git's "racily clean")."""
+    st = os.stat(path)
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    found = _HASHES.get(key)
+    if found is not None:
+        return found
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_S * 1e9:
+        if len(_HASHES) > 20_000:
+            _HASHES.clear()
+        _HASHES[key] = digest
+    return digest
 
 
 def hash_files(paths: list[Path], root: Path | None = None) -> dict[str, str]:

@@ -8,10 +8,7 @@ file, sheet, row (as the spreadsheet shows it: header is row 1), column, value a
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,6 +16,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from propilas.core.atomicio import _umask, atomic_write_bytes, atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
 from propilas.core.labels import t
 from propilas.core.markup import is_formula_like, spreadsheet_text
 from propilas.core.messages import Msg, render
@@ -277,43 +275,6 @@ def write_canonical_csv(df: pd.DataFrame, path: Path) -> None:
 # --------------------------------------------------------------------------- atomic output
 
 
-def _umask() -> int:
-    """The process umask (read without changing it where /proc allows; os.umask otherwise)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(data: bytes, path: Path) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename: a reader sees old or new, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600: give the file the user's usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write_text(text: str, path: Path) -> None:
-    atomic_write_bytes(text.encode("utf-8"), path)
-
-
 def atomic_write_csv(df: pd.DataFrame, path: Path) -> None:
     """CSV people may open in Excel: a text cell starting with = + - @ tab or CR gets a leading `'`
     (OWASP CSV injection), so a community named `=HYPERLINK(...)` is never run as a formula.
@@ -346,7 +307,3 @@ def read_run_csv(path: Path, dtype: Any = None) -> pd.DataFrame:
         if is_text_column(df[c]):
             df[c] = df[c].map(unquote_formula)
     return df
-
-
-def atomic_write_json(obj: Any, path: Path) -> None:
-    atomic_write_text(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n", path)

@@ -102,7 +102,7 @@ def failed_notebook(nb: nbformat.NotebookNode, reason: str, district: str, stage
 def export_failed_html(ipynb: Path, html_path: Path, title: str, reason: str, district: str,
                        stage_title: str, language: str | None = None) -> None:
     """The page of a failed stage (see the module docstring), written atomically."""
-    from propilas.inputs.tableio import atomic_write_text
+    from propilas.core.atomicio import atomic_write_text
     from propilas.report.htmlexport import notebook_language, notebook_to_html
 
     nb = nbformat.read(ipynb, as_version=4)

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from propilas.core.markup import literal
-from propilas.inputs.tableio import atomic_write_text
+from propilas.core.atomicio import atomic_write_text
 
 # Cells of the notebook as a lesson (issue 14: narrative with LaTeX formulas, worked example,
 # workshop exercise) are for trainers in JupyterLab; the report pages keep only the catalogue's text

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from propilas.core.registry import COMPARISON, STAGES
-from propilas.inputs.tableio import atomic_write_text
+from propilas.core.atomicio import atomic_write_text
 
 STATUS_COLOUR = {"ok": "#1b5e20", "cached": "#33691e", "failed": "#b71c1c", "not_run": "#757575"}
 STATE_COLOUR = {"completed": "#1b5e20", "failed": "#b71c1c", "stale": "#8a4b00", "draft": "#8a4b00"}

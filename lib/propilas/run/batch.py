@@ -52,6 +52,9 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
             bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
         bar.close()
         return results
+    from propilas.run.kernel import ensure_kernel
+
+    ensure_kernel(cfg.kernel or "propilas")  # once, before the workers start kernels
     preload_execution_modules()
     ctx = mp.get_context("fork")
     with ctx.Manager() as manager:
@@ -189,7 +192,7 @@ def run_batch(districts: list[str], cfg: RunConfig, workers: int = 1, scheduler:
 def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: str | None,
                show_progress: bool) -> dict[str, Any]:
     from propilas.report.index import write_index_in_progress
-    from propilas.run.kernel import _KernelPool, ensure_kernel
+    from propilas.run.kernel import _KernelPool
 
     started = _dt.datetime.now(_dt.timezone.utc)
     # until this run ends, the index says a run is in progress and links nothing it may replace
@@ -197,11 +200,10 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
 
     remove_stale_temporaries(cfg.out_dir, recursive=False)  # left by a killed run (index, comparison)
     write_index_in_progress(cfg.out_dir, cfg.run_id, started.isoformat(timespec="seconds"))
-    if scheduler is None:
-        ensure_kernel(cfg.kernel or "propilas")
     t0 = time.perf_counter()
     # the kernel of a sequential batch's districts, then of the comparison (started when first needed)
-    pool = _KernelPool(cfg.kernel or "propilas", cfg.root)
+    kernel = cfg.kernel or "propilas"
+    pool = _KernelPool(kernel, cfg.root, ensure=kernel if scheduler is None else None)
     try:
         return _run_batch_with(districts, cfg, workers, scheduler, show_progress, pool, started, t0)
     finally:
@@ -210,7 +212,7 @@ def _run_batch(districts: list[str], cfg: RunConfig, workers: int, scheduler: st
 
 def _run_batch_with(districts: list[str], cfg: RunConfig, workers: int, scheduler: str | None,
                     show_progress: bool, pool, started: _dt.datetime, t0: float) -> dict[str, Any]:
-    from propilas.inputs.tableio import atomic_write_json
+    from propilas.core.atomicio import atomic_write_json
     from propilas.report.index import write_index
 
     if scheduler:

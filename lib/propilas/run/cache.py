@@ -21,12 +21,14 @@ CACHE_VERSION = 2
 
 @lru_cache(maxsize=1)
 def library_hash() -> str:
+    """One hash of the whole propilas package (every .py and .yaml): a change to the code re-runs
+    every stage. Each file is read once per process and version (core/provenance.sha256_file)."""
     root = Path(__file__).resolve().parents[1]  # the whole propilas package
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
         if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(root)).encode())
-            h.update(p.read_bytes())
+            h.update(bytes.fromhex(sha256_file(p)))
     return h.hexdigest()
 
 
@@ -72,7 +74,7 @@ def is_fresh(district_dir: Path, stage_name: str, key: str) -> bool:
 
 
 def save_record(district_dir: Path, stage_name: str, key: str, outputs: list[Path], extra: dict[str, Any]) -> dict[str, str]:
-    from propilas.inputs.tableio import atomic_write_json  # pandas: only when a record is written
+    from propilas.core.atomicio import atomic_write_json
 
     hashes = {str(p.relative_to(district_dir)): sha256_file(p) for p in outputs}
     atomic_write_json({"key": key, "status": "ok", "outputs": hashes, **extra}, record_path(district_dir, stage_name))
@@ -97,7 +99,7 @@ def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: 
         return None
     if not rec or rec.get("outputs", {}).get(rel) != old_digest:
         return None
-    from propilas.inputs.tableio import atomic_write_json
+    from propilas.core.atomicio import atomic_write_json
 
     digest = sha256_file(Path(path))
     rec["outputs"][rel] = digest

@@ -232,7 +232,7 @@ def _write_failed_notebook(src: Path, dest: Path, parameters: dict[str, Any], re
     import nbformat
     import papermill as pm
 
-    from propilas.inputs.tableio import atomic_write_text
+    from propilas.core.atomicio import atomic_write_text
 
     try:
         nb = nbformat.read(src, as_version=4)
@@ -272,8 +272,10 @@ class _KernelPool:
     timed-out kernel is discarded by the runner), after DISTRICTS_PER_KERNEL districts, and when a
     district asks for another kernel name."""
 
-    def __init__(self, kernel: str, cwd: Path) -> None:
-        self.kernel, self.cwd = kernel, cwd
+    def __init__(self, kernel: str, cwd: Path, ensure: str | None = None) -> None:
+        """`ensure`: a kernel name to register (ensure_kernel) before that kernel first starts, so
+        that a run with nothing to execute never loads Jupyter's kernel machinery."""
+        self.kernel, self.cwd, self.ensure = kernel, cwd, ensure
         self.current: SharedKernel | None = None
         self.used = False
         self.districts = 0
@@ -294,6 +296,9 @@ class _KernelPool:
         if self.current is not None and not self.current.alive():
             self.discard()
         if self.current is None:
+            if self.ensure is not None and self.ensure == self.kernel:
+                ensure_kernel(self.ensure)
+                self.ensure = None
             self.current = SharedKernel(self.kernel, self.cwd)
             self.used = False
         elif self.used:

@@ -54,7 +54,7 @@ class output_lock:
                                 "finish (or use --wait), or choose another --out") from None
         except OSError as exc:
             raise PropilasError(os_reason(exc, str(out))) from None
-        from propilas.inputs.tableio import atomic_write_json
+        from propilas.core.atomicio import atomic_write_json
 
         try:
             atomic_write_json({"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.cfg.run_id,

@@ -337,7 +337,7 @@ def _run_stages(cfg: RunConfig, district: str, params_data: dict[str, Any], kern
 
 
 def _write_log(cfg: RunConfig, district: str, results: list[StageResult]) -> None:
-    from propilas.inputs.tableio import atomic_write_text
+    from propilas.core.atomicio import atomic_write_text
 
     lines = [f"run {cfg.run_id} district {district}"]
     lines += [f"{r.stage:28s} {r.status:8s} {r.duration_s:7.1f}s {r.reason}" for r in results]
