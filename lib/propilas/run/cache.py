@@ -88,10 +88,12 @@ def invalidate(district_dir: Path, stage_name: str) -> None:
         pass
 
 
-def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: str) -> str | None:
-    """After a page's navigation was rewritten (report/htmlexport.set_nav): record its new hash,
-    but only where the record held the page as it was (a stale record stays stale). Returns the
-    new hash, or None when the record was not updated."""
+def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: str, nav: str | None = None,
+                   changed: bool = True) -> str | None:
+    """After a page's navigation was written (report/htmlexport.set_nav; `changed` False: it held
+    that bar already): record its new hash and the hash of its bar (`nav`), but only where the
+    record held the page as it was (a stale record stays stale). Returns the page's hash, or None
+    when the record was not updated."""
     rec = load_record(district_dir, stage_name)
     try:
         rel = str(Path(path).relative_to(district_dir))
@@ -99,9 +101,23 @@ def refresh_output(district_dir: Path, stage_name: str, path: Path, old_digest: 
         return None
     if not rec or rec.get("outputs", {}).get(rel) != old_digest:
         return None
+    digest = sha256_file(Path(path)) if changed else old_digest
+    if not changed and (nav is None or rec.get("nav", {}).get(rel) == nav):
+        return digest
     from propilas.core.atomicio import atomic_write_json
 
-    digest = sha256_file(Path(path))
     rec["outputs"][rel] = digest
+    if nav is not None:
+        rec.setdefault("nav", {})[rel] = nav
     atomic_write_json(rec, record_path(district_dir, stage_name))
     return digest
+
+
+def holds_nav(district_dir: Path, stage_name: str, path: Path, digest: str, nav: str) -> bool:
+    """The record says the page, as it is (`digest`), already carries the bar hashed `nav`."""
+    rec = load_record(district_dir, stage_name)
+    try:
+        rel = str(Path(path).relative_to(district_dir))
+    except ValueError:
+        return False
+    return bool(rec) and rec.get("outputs", {}).get(rel) == digest and rec.get("nav", {}).get(rel) == nav

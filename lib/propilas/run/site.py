@@ -197,19 +197,25 @@ def twin_page(cfg: RunConfig, page: Path, district: str | None,
 
 def _relink(cfg: RunConfig, page: Path, nav: str, record_dir: Path, record: str,
             result: StageResult | None = None) -> None:
-    """Write the navigation into a page and keep its cache record (and this run's result) current."""
+    """Write the navigation into a page and keep its cache record (and this run's result) current.
+    A page whose record says it already carries this bar is not read again (an unchanged re-run)."""
     import hashlib
 
+    from propilas.core.provenance import sha256_file
     from propilas.report.htmlexport import set_nav
     from propilas.run import cache
 
     try:
-        before = hashlib.sha256(page.read_bytes()).hexdigest()  # = sha256_file, the page read once here
+        before = sha256_file(page)  # known already when the cache checked the stage's outputs
     except FileNotFoundError:
         return
-    if not set_nav(page, nav):
+    nav_key = hashlib.sha256(nav.encode("utf-8")).hexdigest()
+    if cache.holds_nav(record_dir, record, page, before, nav_key):
         return
-    digest = cache.refresh_output(record_dir, record, page, before)
+    changed = set_nav(page, nav)
+    digest = cache.refresh_output(record_dir, record, page, before, nav_key, changed)
+    if not changed:
+        return
     if result is not None and digest:
         rel = str(page.relative_to(record_dir))
         if rel in result.outputs:
