@@ -30,6 +30,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from propilas.core.labels import t
@@ -54,6 +55,22 @@ def services_in(investment_plan: pd.DataFrame | None) -> list[str]:
     return list(SERVICES) + extra
 
 
+def _codes(col: pd.Series) -> np.ndarray:
+    """A code column as an object array of str, missing values (None, NaN) as None: what
+    `astype(str)` gives for comparing and counting (a missing value equals no code, counts for no item)."""
+    return np.array([None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
+                     for v in col.tolist()], dtype=object)
+
+
+def _sum(x: np.ndarray) -> float:
+    """Σ skipping NaN, as `Series.sum` adds (NaN as 0 in place, one pairwise numpy sum): the same float."""
+    return float(np.where(np.isnan(x), 0.0, x).sum())
+
+
+def _nunique(x: np.ndarray) -> int:
+    return len({v for v in x.tolist() if v is not None})
+
+
 def money_figures(investment_plan: pd.DataFrame | None) -> dict[str, Any]:
     """Every money figure of a plan (stage 5's `investment_plan`), whole soles; see the module doc.
 
@@ -66,19 +83,21 @@ def money_figures(investment_plan: pd.DataFrame | None) -> dict[str, Any]:
     if investment_plan is None:
         return {k: None for k in keys}
     plan = investment_plan
-    status = plan["status"].astype(str)
-    is_atm = plan["intervention"].astype(str).eq(ATM)
-    funded = status.eq("funded")
-    unfunded = status.eq("unfunded")
-    cost = pd.to_numeric(plan["cost_pen"], errors="coerce").astype(float)
-    service = plan["service"].astype(str)
-    item = plan["item_id"].astype(str) if "item_id" in plan.columns else pd.Series(range(len(plan)), index=plan.index)
+    # plain arrays: a plan has tens of rows, where each pandas operation costs more than its arithmetic
+    status = _codes(plan["status"])
+    is_atm = _codes(plan["intervention"]) == ATM
+    funded = status == "funded"
+    unfunded = status == "unfunded"
+    cost = pd.to_numeric(plan["cost_pen"], errors="coerce").astype(float).to_numpy(dtype=float)
+    priced = ~np.isnan(cost)
+    service = _codes(plan["service"])
+    item = _codes(plan["item_id"]) if "item_id" in plan.columns else np.arange(len(plan)).astype(object)
     out: dict[str, Any] = {}
     for s in services:
-        in_s = service.eq(s) & ~is_atm
-        invest = _whole(cost[in_s & funded].sum())
-        gap = _whole(cost[in_s & unfunded].sum())          # NaN (unpriced) rows are skipped ...
-        unpriced = int(item[in_s & cost.isna()].nunique())  # ... and counted here
+        in_s = (service == s) & ~is_atm
+        invest = _whole(_sum(cost[in_s & funded]))
+        gap = _whole(_sum(cost[in_s & unfunded]))          # NaN (unpriced) rows are skipped ...
+        unpriced = _nunique(item[in_s & ~priced])           # ... and counted here
         out[f"{s}_investment_total_pen"] = invest
         out[f"{s}_funding_gap_pen"] = gap
         out[f"{s}_plan_cost_pen"] = invest + gap
@@ -87,11 +106,11 @@ def money_figures(investment_plan: pd.DataFrame | None) -> dict[str, Any]:
     out["funding_gap_pen"] = sum(out[f"{s}_funding_gap_pen"] for s in services)
     out["plan_cost_pen"] = out["investment_total_pen"] + out["funding_gap_pen"]
     out["unpriced_items"] = sum(out[f"{s}_unpriced_items"] for s in services)
-    out["unfunded_items"] = int(item[unfunded & ~is_atm].nunique())
-    atm_unfunded = _whole(cost[is_atm & unfunded].sum())
-    out["atm_total_pen"] = _whole(cost[is_atm & funded].sum()) + atm_unfunded
+    out["unfunded_items"] = _nunique(item[unfunded & ~is_atm])
+    atm_unfunded = _whole(_sum(cost[is_atm & unfunded]))
+    out["atm_total_pen"] = _whole(_sum(cost[is_atm & funded])) + atm_unfunded
     out["atm_unfunded_pen"] = atm_unfunded
-    out["atm_unfunded_years"] = int(item[is_atm & unfunded].nunique())
+    out["atm_unfunded_years"] = _nunique(item[is_atm & unfunded])
     return {k: out[k] for k in keys}
 
 

@@ -249,6 +249,11 @@ def _run_division(i: int) -> dict[str, Any]:
             warnings.simplefilter("ignore")  # 860 districts × pandas notices would bury the progress line
             comm, ws, params = district_from_siasar(drow, st.groups[ident["division"]], st.defaults, st.language,
                                                     pph_fallback=st.pph_median)
+            # the importer's notes travel in attrs, which pandas deep-copies on every operation of every
+            # frame derived from these tables; the notebook run reads them from CSV, without attrs
+            data_quality = comm.attrs.get("data_quality")
+            comm.attrs = {}
+            ws.attrs = {}
             validation = None
             if st.validate:
                 from propilas.core.labels import t
@@ -261,7 +266,7 @@ def _run_division(i: int) -> dict[str, Any]:
                                          first=errors[0].text(st.language)))
                 validation = problems_frame(problems, st.language)
             tables = compute_district(comm, ws, params, validation=validation,
-                                      data_quality=comm.attrs.get("data_quality"))
+                                      data_quality=data_quality)
         row = _summary_row(tables["summary.json"], tables)
         del tables
         row.update(ident, status=OK, reason="", failure_kind="")
