@@ -100,3 +100,14 @@ def check_out_dir(out_dir: Path, root: Path, also: tuple[Path, ...] = ()) -> Pat
                                 f"{folder.name}; a run would overwrite or mix files there. Choose a folder "
                                 f"outside it, e.g. {root / 'outputs'}")
     return out
+
+
+# The district, province and department outlines (data/peru-boundaries/, MPL-2.0; inputs/boundaries.py
+# reads them). Here so that the run's cache keys name the file without loading pandas.
+BOUNDARIES_FOLDER = "peru-boundaries"
+BOUNDARY_DISTRICTS = "peru_distrital_simple.geojson"
+
+
+def boundaries_dir(data_dir: Path | str) -> Path:
+    """data/peru-boundaries/ beside the district data folders."""
+    return Path(data_dir) / BOUNDARIES_FOLDER

@@ -18,8 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-FOLDER = "peru-boundaries"
-DISTRICTS = "peru_distrital_simple.geojson"
+from propilas.core.paths import BOUNDARIES_FOLDER as FOLDER, BOUNDARY_DISTRICTS as DISTRICTS, boundaries_dir  # noqa: F401,E402
 PROVINCES = "peru_provincial_simple.geojson"
 DEPARTMENTS = "peru_departamental_simple.geojson"
 NEIGHBOUR_MARGIN = 0.25  # share of the district's extent searched around it for neighbours
@@ -44,11 +43,6 @@ class DistrictBoundary:
     geometry: Any
     neighbours: tuple[Any, ...]
     file: Path
-
-
-def boundaries_dir(data_dir: Path | str) -> Path:
-    """data/peru-boundaries/ beside the district data folders."""
-    return Path(data_dir) / FOLDER
 
 
 def _file(data_dir: Path | str | None, name: str) -> Path:

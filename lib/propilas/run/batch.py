@@ -305,7 +305,6 @@ def export_workbook(cfg: RunConfig, district: str, results: list[StageResult]) -
     Cached by the tables it is built from, so an old workbook is never presented as current."""
     from propilas.core.params import load_params
     from propilas.core.paths import stage_outputs
-    from propilas.report.excel_export import export_tables_xlsx
     from propilas.run import cache
 
     d = district_dir(cfg.out_dir, district)
@@ -322,6 +321,8 @@ def export_workbook(cfg: RunConfig, district: str, results: list[StageResult]) -
     if _derived_fresh(cfg, district, "workbook", key):
         return
     cache.invalidate(d, "workbook")
+    from propilas.report.excel_export import export_tables_xlsx  # openpyxl, pandas: only to build
+
     export_tables_xlsx(cfg.out_dir, district, lang, params=params)
     cache.save_record(d, "workbook", key, [path], {"run_id": cfg.run_id})
 
@@ -331,8 +332,7 @@ def write_plan_document(cfg: RunConfig, district: str, results: list[StageResult
     removed for a failed one. Cached by the tables, parameters and boundaries it is built from."""
     from propilas.core.params import load_params
     from propilas.core.paths import stage_outputs
-    from propilas.inputs.boundaries import DISTRICTS, boundaries_dir
-    from propilas.report.plan_document import build_plan_document
+    from propilas.core.paths import BOUNDARY_DISTRICTS as DISTRICTS, boundaries_dir
     from propilas.run import cache
 
     d = district_dir(cfg.out_dir, district)
@@ -349,6 +349,8 @@ def write_plan_document(cfg: RunConfig, district: str, results: list[StageResult
     if _derived_fresh(cfg, district, "plan", key):
         return
     cache.invalidate(d, "plan")
+    from propilas.report.plan_document import build_plan_document  # python-docx, pandas: only to build
+
     build_plan_document(cfg.out_dir, district, cfg.params_dir, cfg.data_dir, path=path, language=lang,
                         run_id=cfg.run_id)
     cache.save_record(d, "plan", key, [path], {"run_id": cfg.run_id})

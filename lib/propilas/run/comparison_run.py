@@ -16,9 +16,7 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     """The comparison notebook over the districts that completed every stage (cached like a stage);
     in `pool`'s kernel (the batch's) when given, reset first like between stages."""
     from propilas.run import cache
-    from propilas.report.htmlexport import export_html
     from propilas.core.provenance import hash_files
-    from propilas.run.kernel import _failure_reason, execute_notebook
 
     src = cfg.notebooks_dir / COMPARISON.notebook
     summaries = [output_path(cfg.out_dir, d, "summary.json") for d in done]
@@ -40,6 +38,9 @@ def run_comparison(cfg: RunConfig, done: list[str], results: dict[str, list[Stag
     for p in (html_out, csv_out):
         p.unlink(missing_ok=True)
     t0 = time.perf_counter()
+    from propilas.report.htmlexport import export_html  # nbconvert, papermill: only when it runs
+    from propilas.run.kernel import _failure_reason, execute_notebook
+
     try:
         kernel = cfg.kernel or "propilas"
         execute_notebook(src, nb_out, params, kernel, 600, cfg.root, pool.use(kernel).get() if pool else None)
