@@ -7,6 +7,8 @@ A rung that cannot be computed from the inputs is NaN and flagged, never 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -237,8 +239,13 @@ def computed_communities(ladder: pd.DataFrame, service: str) -> pd.Index:
     required = [r for r in (WATER_RUNGS if service == "water" else SANITATION_RUNGS)
                 if not (service == "sanitation" and r == "safely_managed")]
     part = ladder[ladder["rung"].isin(required)]
-    known = part.groupby("community_id", sort=False)["population"].apply(lambda s: bool(s.notna().all()))
-    return pd.Index(known[known].index, dtype=object)
+    # per community in order of first appearance (a groupby without sort), in plain Python: a few rows each
+    known: dict[Any, bool] = {}
+    for cid, ok in zip(part["community_id"].tolist(), part["population"].notna().tolist()):
+        if cid is None or (isinstance(cid, float) and cid != cid):
+            continue  # a groupby drops missing keys
+        known[cid] = known.get(cid, True) and ok
+    return pd.Index([c for c, ok in known.items() if ok], dtype=object, name="community_id")
 
 
 def district_ladder(water: pd.DataFrame, sanitation: pd.DataFrame) -> pd.DataFrame:

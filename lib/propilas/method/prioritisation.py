@@ -161,46 +161,56 @@ def criteria(communities: pd.DataFrame, sustainability: pd.DataFrame, gaps: pd.D
 
     # fallbacks: every unknown input except "nobody benefits" (cost per beneficiary undefined)
     neutral = float(params.prioritisation.unknown_fallback)
-    fb = pd.DataFrame(np.nan, index=ids, columns=list(CRITERIA))
-    codes: dict[str, list[str]] = {cid: [] for cid in ids}
+    # per community in plain arrays (tens of communities: indexing a frame cell by cell costs more)
+    n_ids = len(ids)
+    vals = {crit: out[crit].to_numpy(dtype=float) for crit in CRITERIA}
+    fb = {crit: np.full(n_ids, np.nan) for crit in CRITERIA}
+    codes: list[list[str]] = [[] for _ in range(n_ids)]
+    unknown_a = unknown.to_numpy(dtype=bool)
     pov_scale = _scale(out["poverty"])
     rate = None if params.poverty_pct is None else float(params.poverty_pct) / 100.0
-    for cid in ids:
+    pov_fb = None
+    if rate is not None and pov_scale is not None:
+        lo, hi = pov_scale
+        pov_fb = min(1.0, max(0.0, float(_min_max(pd.Series([rate]), lo, hi, False).iloc[0])))
+    for i in range(n_ids):
         for crit in CRITERIA:
-            if not np.isnan(out.at[cid, crit]):
+            if not np.isnan(vals[crit][i]):
                 continue
-            if crit == "cost_per_beneficiary" and not unknown[cid]:
+            if crit == "cost_per_beneficiary" and not unknown_a[i]:
                 continue
-            if crit == "poverty" and rate is not None and pov_scale is not None:
-                lo, hi = pov_scale
-                pos = float(_min_max(pd.Series([rate]), lo, hi, False).iloc[0])
-                fb.at[cid, crit] = min(1.0, max(0.0, pos))
-                codes[cid].append(f"{crit}:{FALLBACK_DISTRICT_RATE}")
+            if crit == "poverty" and pov_fb is not None:
+                fb[crit][i] = pov_fb
+                codes[i].append(f"{crit}:{FALLBACK_DISTRICT_RATE}")
             else:
-                fb.at[cid, crit] = neutral
-                codes[cid].append(f"{crit}:{FALLBACK_NEUTRAL}")
+                fb[crit][i] = neutral
+                codes[i].append(f"{crit}:{FALLBACK_NEUTRAL}")
 
-    for cid in ids:
-        if n_sys[cid] > 0 and np.isnan(mean_is[cid]):
-            flags[cid].append("sustainability_deficit:no_index")
-        if unknown[cid]:
-            flags[cid].append("beneficiaries_or_cost:unknown")
-        if np.isnan(out.at[cid, "cost_per_beneficiary"]) and not unknown[cid]:
-            flags[cid].append("cost_per_beneficiary:no_beneficiaries")
-        if np.isnan(j[cid]) or np.isnan(k[cid]):
-            flags[cid].append("readiness:" + ("unknown" if np.isnan(out.at[cid, "readiness"])
-                                               else "partial"))
+    n_sys_a, mean_is_a = n_sys.to_numpy(dtype=float), mean_is.to_numpy(dtype=float)
+    j_a, k_a = j.to_numpy(dtype=float), k.to_numpy(dtype=float)
+    readiness_a = out["readiness"].to_numpy(dtype=float)
+    cpb_a = out["cost_per_beneficiary"].to_numpy(dtype=float)
+    for i, cid in enumerate(ids):
+        f = flags[cid]
+        if n_sys_a[i] > 0 and np.isnan(mean_is_a[i]):
+            f.append("sustainability_deficit:no_index")
+        if unknown_a[i]:
+            f.append("beneficiaries_or_cost:unknown")
+        if np.isnan(cpb_a[i]) and not unknown_a[i]:
+            f.append("cost_per_beneficiary:no_beneficiaries")
+        if np.isnan(j_a[i]) or np.isnan(k_a[i]):
+            f.append("readiness:" + ("unknown" if np.isnan(readiness_a[i]) else "partial"))
         if pd.isna(p_hor.get(cid, np.nan)):
-            flags[cid].append("beneficiaries:no_horizon_population")
+            f.append("beneficiaries:no_horizon_population")
         for crit in CRITERIA:
-            if np.isnan(out.at[cid, crit]):
-                flags[cid].append(f"nan_criterion:{crit}")
+            if np.isnan(vals[crit][i]):
+                f.append(f"nan_criterion:{crit}")
     # tie-break: the known gaps (NaN only when neither gap is known)
     out["total_gap"] = out[["water_gap", "sanitation_gap"]].sum(axis=1, min_count=1)
     out["flags"] = ["; ".join(dict.fromkeys(flags[cid])) for cid in ids]
-    out["fallbacks"] = ["; ".join(codes[cid]) for cid in ids]
+    out["fallbacks"] = ["; ".join(c) for c in codes]
     for crit in CRITERIA:
-        out[crit + FALLBACK_SUFFIX] = fb[crit].astype(float)
+        out[crit + FALLBACK_SUFFIX] = fb[crit]
     return out
 
 
