@@ -86,9 +86,9 @@ ctx.write(result)
 s = result["summary.json"]
 ctx.heading("nb.summary.headline", level=2)
 ctx.show_headline(s, inputs["communities"])
-ctx.show_figure(charts.coverage_chart(s, p))
-ctx.show_figure(charts.systems_by_class_chart(s, p))
-ctx.show_figure(charts.investment_chart(inputs["cost_by_year"], p, s))
+ctx.show_figure(charts.coverage_chart(s, p), print_key="coverage")
+ctx.show_figure(charts.systems_by_class_chart(s, p), print_key="systems_by_class")
+ctx.show_figure(charts.investment_chart(inputs["cost_by_year"], p, s), print_key="investment")
 
 # %% [markdown] tags=["lesson", "lang-es"]
 # ### Ejemplo resuelto
@@ -106,7 +106,8 @@ from propilas.stages.charts import maps
 
 ctx.show_figure(maps.plan_map(ctx.boundary(), inputs["communities"], inputs["water_systems"],
                               inputs["sustainability"], inputs["priorities"], p.prioritisation.top_k, p.name,
-                              ctx.lang, ctx.source_note(inputs["communities"], inputs["water_systems"])))
+                              ctx.lang, ctx.source_note(inputs["communities"], inputs["water_systems"])),
+                 print_key="plan_map")
 
 # %%
 ctx.heading("nb.summary.citizen", level=2)

@@ -36,6 +36,21 @@ def _read(out_dir: Path, district: str, name: str) -> Any:
         return None
 
 
+def _kept_charts(out_dir: Path, district: str) -> dict[str, dict]:
+    """The print-size charts the summary page (stage 08) kept for this document, by key."""
+    import json
+
+    from propilas.core.paths import district_dir
+    from propilas.core.registry import STAGES
+    from propilas.report.render import kept_print_figures
+
+    try:
+        nb = json.loads((district_dir(out_dir, district) / STAGES[-1].notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept_print_figures(nb)
+
+
 # ---------------------------------------------------------------------------------------------- entry point
 
 TABLES = ("communities", "water_systems", "targets", "sustainability", "priorities", "investment_plan",
@@ -58,6 +73,7 @@ def build_plan_document(out_dir: Path | str, district: str, params_dir: Path | s
     s = _read(out_dir, district, "summary.json") or {}
     tables = {name: _read(out_dir, district, name) for name in TABLES}
     d = _Doc(L)
+    d.kept = _kept_charts(out_dir, district)
     d.doc.core_properties.title = t("plan.title", L, base=p.base_year, horizon=p.horizon_year) + " — " + p.name
     _cover(d, p, s, run_id)
     _vision(d, p, tables.get("targets"))

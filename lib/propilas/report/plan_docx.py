@@ -18,7 +18,7 @@ from propilas.core.numbers import fmt_int
 from propilas.method.money import money_text
 
 TEXT_WIDTH_CM = 16.0  # A4 (21 cm) less 2.5 cm margins
-CHART_DPI = 200
+from propilas.report.render import PRINT_DPI as CHART_DPI  # noqa: E402 (the print size of every chart)
 DRAFT_FILL = "C62828"
 TABLE_STYLE = "Light Grid Accent 1"
 
@@ -60,6 +60,7 @@ class _Doc:
         from docx.shared import Cm, Pt
 
         self.L = language
+        self.kept: dict[str, dict] = {}  # print-size charts kept by the stage pages, by key (chart())
         self.doc = Document()
         sec = self.doc.sections[0]
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -170,29 +171,42 @@ class _Doc:
     def figure(self, fig, alt: str | None = None, width_cm: float = TEXT_WIDTH_CM) -> None:
         """A chart as PNG at print size, its alt text (Word's 'description'), and a numbered caption."""
         import matplotlib.pyplot as plt
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm
 
         if fig is None:
             return
-        from propilas.stages.charts.common import NoChart
+        from propilas.report.render import figure_alt, figure_title, tight_png
+        from propilas.stages.charts.common import NoChart, plain_text
 
         if isinstance(fig, NoChart):  # a chart with nothing to show: the sentence saying why
             self.para(fig.text, italic=True)
             return
-        ax_title = fig.axes[0].get_title(loc="left") if fig.axes else ""
-        texts = [x.get_text() for x in fig.texts]
-        title = ax_title or (texts[0] if texts else "")
-        from propilas.report.render import tight_png
-
-        buf = io.BytesIO(tight_png(fig, CHART_DPI))  # as savefig(bbox_inches="tight"), one draw instead of two
+        plain_text(fig)  # as on the pages: a '$…$' name is never mathtext
+        png = tight_png(fig, CHART_DPI)  # as savefig(bbox_inches="tight"), one draw instead of two
         plt.close(fig)
-        self.doc.add_picture(buf, width=Cm(width_cm))
+        self.picture(png, alt or figure_alt(fig), figure_title(fig), width_cm)
+
+    def chart(self, key: str, build, width_cm: float = TEXT_WIDTH_CM) -> None:
+        """The chart `key` as the stage-08 page drew it at print size (`kept`: report/render.py
+        show_figure(print_key=)), the same figure built once; built here when the page kept none
+        (a plan built from tables alone)."""
+        import base64
+
+        found = self.kept.get(key)
+        if found:
+            self.picture(base64.b64decode(found["png"]), found.get("alt") or "", found.get("title") or "", width_cm)
+        else:
+            self.figure(build(), width_cm=width_cm)
+
+    def picture(self, png: bytes, alt: str, title: str, width_cm: float = TEXT_WIDTH_CM) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
+        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
         pic_par = self.doc.paragraphs[-1]
         pic_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         pic_par.paragraph_format.keep_with_next = True
         inline = self.doc.inline_shapes[-1]._inline
-        inline.docPr.set("descr", alt or getattr(fig, "propilas_alt", None) or t("plan.chart_alt", self.L, title=title))
+        inline.docPr.set("descr", alt or t("plan.chart_alt", self.L, title=title))
         self.figures += 1
         self.para(t("plan.figure", self.L, n=self.figures, title=title), italic=True, size=9, style="Caption")
 

@@ -94,13 +94,13 @@ def _diagnosis(d: _Doc, p: DistrictParams, s: Mapping[str, Any], tables: Mapping
              ab=pct(s.get("systems_ab_pct"), L),
              mean=t("common.missing", L) if _missing(mean) else f"{float(mean):.2f}",
              partial=s.get("partial_indices", t("common.missing", L))))
-    d.figure(charts.coverage_chart(s, p))
-    d.figure(charts.systems_by_class_chart(s, p))
+    d.chart("coverage", lambda: charts.coverage_chart(s, p))
+    d.chart("systems_by_class", lambda: charts.systems_by_class_chart(s, p))
     comm, systems = tables.get("communities"), tables.get("water_systems")
     sus, prio = tables.get("sustainability"), tables.get("priorities")
     if all(x is not None for x in (comm, systems, sus, prio)):
-        d.figure(maps.plan_map(boundary, comm, systems, sus, prio, p.prioritisation.top_k, p.name, L,
-                               chart_source(p.name, L, comm, systems)))
+        d.chart("plan_map", lambda: maps.plan_map(boundary, comm, systems, sus, prio, p.prioritisation.top_k,
+                                                  p.name, L, chart_source(p.name, L, comm, systems)))
 
 
 def _priorities(d: _Doc, p: DistrictParams, s: Mapping[str, Any], tables: Mapping[str, Any]) -> None:
@@ -142,7 +142,7 @@ def _investment(d: _Doc, p: DistrictParams, s: Mapping[str, Any], tables: Mappin
                else t("plan.target_not_met", L, service=name, horizon=p.horizon_year))
     cby = tables.get("cost_by_year")
     if cby is not None and len(cby):
-        d.figure(charts.investment_chart(cby, p, s))
+        d.chart("investment", lambda: charts.investment_chart(cby, p, s))
         d.heading(t("plan.investment_table", L), 2)
         cy = cby.copy()
         cy["year"] = pd.to_numeric(cy["year"], errors="coerce").astype(int)

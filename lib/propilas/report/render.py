@@ -92,12 +92,26 @@ def tight_png(fig, dpi: float) -> bytes:
     return buf.getvalue()
 
 
-def show_figure(fig) -> None:
+PAGE_DPI = 110  # the charts of the pages
+PRINT_DPI = 200  # the charts of the plan document (plan.docx), printed
+
+
+def figure_title(fig) -> str:
+    """The title a chart's caption repeats: its first axes' left title, else its first figure text."""
+    ax_title = fig.axes[0].get_title(loc="left") if fig.axes else ""
+    texts = [x.get_text() for x in fig.texts]
+    return ax_title or (texts[0] if texts else "")
+
+
+def show_figure(fig, print_key: str | None = None) -> None:
     """Embed a chart as PNG (the report is one self-contained file) with its description as alt
     text. A chart with nothing to show (stages/charts/common.NoChart) is the sentence saying why;
-    None (e.g. no coordinates, said by the page) shows nothing."""
+    None (e.g. no coordinates, said by the page) shows nothing.
+
+    `print_key`: the chart is also in the plan document; its print-size PNG, description and title
+    are kept in the output's metadata under PRINT_METADATA (not shown on the page), and plan.docx
+    takes them from there: the same figure, built once (report/plan_document.py)."""
     import base64
-    import io
 
     import matplotlib.pyplot as plt
     from IPython.display import HTML, Markdown, display
@@ -110,11 +124,29 @@ def show_figure(fig) -> None:
         display(Markdown(f"*{fig.text}*"))
         return
     plain_text(fig)  # names are plain text: a '$…$' name is never mathtext (stages/charts/common.py)
-    png = tight_png(fig, dpi=110)
+    png = tight_png(fig, dpi=PAGE_DPI)
+    meta = {}
+    if print_key:
+        meta = {PRINT_METADATA: {"key": print_key, "png": base64.b64encode(tight_png(fig, dpi=PRINT_DPI)).decode("ascii"),
+                                 "alt": figure_alt(fig), "title": figure_title(fig)}}
     plt.close(fig)
     alt = html.escape(figure_alt(fig))
     data = base64.b64encode(png).decode("ascii")
-    display(HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">'))
+    display(HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">'), metadata=meta or None)
+
+
+PRINT_METADATA = "propilas_print"
+
+
+def kept_print_figures(notebook: dict) -> dict[str, dict]:
+    """The print-size charts an executed notebook kept (`show_figure(..., print_key=)`), by key."""
+    out = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            kept = (output.get("metadata") or {}).get(PRINT_METADATA)
+            if isinstance(kept, dict) and kept.get("key") and kept.get("png"):
+                out[kept["key"]] = kept
+    return out
 
 
 def _is_year_or_rank(name: str) -> bool:

@@ -344,7 +344,7 @@ def write_plan_document(cfg: RunConfig, district: str, results: list[StageResult
     lang = cfg.language or load_params(district, cfg.params_dir).language
     inputs = [p for st in STAGES for p in stage_outputs(cfg.out_dir, district, st)]
     inputs += [cfg.params_dir / f"{district}.yaml", cfg.params_dir / "defaults.yaml",
-               boundaries_dir(cfg.data_dir) / DISTRICTS]
+               boundaries_dir(cfg.data_dir) / DISTRICTS, d / STAGES[-1].notebook]  # its charts: stage 08's
     key = cache.stage_key(None, {"derived": "plan.docx", "language": lang}, inputs)
     if _derived_fresh(cfg, district, "plan", key):
         return

@@ -241,8 +241,9 @@ class StageContext:
         if note:
             display(Markdown(note))
 
-    def show_figure(self, fig) -> None:
-        show_figure(fig)
+    def show_figure(self, fig, print_key: str | None = None) -> None:
+        """The chart on the page; with `print_key`, also kept at print size for plan.docx."""
+        show_figure(fig, print_key)
 
     def source_note(self, communities: pd.DataFrame | None = None, systems: pd.DataFrame | None = None) -> str:
         """Chart source line; credits SIASAR when its rows are among the inputs shown."""
