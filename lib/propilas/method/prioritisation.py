@@ -223,21 +223,27 @@ def normalise(raw: pd.DataFrame, unknown_fallback: float | None = None) -> pd.Da
     the known ones take `unknown_fallback` too (given), so neither group is favoured. A NaN value
     without a fallback gets 0: it earns no priority (only cost per beneficiary of a community
     nobody benefits from, flagged in the raw table)."""
-    out = pd.DataFrame(index=raw.index)
-    for crit in CRITERIA:
-        x = raw[crit].astype(float)
-        fb = (raw[crit + FALLBACK_SUFFIX].astype(float) if crit + FALLBACK_SUFFIX in raw.columns
-              else pd.Series(np.nan, index=raw.index))
-        left_out = fb.notna()
-        scale = _scale(x.where(~left_out))
+    cols: dict[str, np.ndarray] = {}
+    for crit in CRITERIA:  # plain arrays: the same float operations as the Series ones, without their overhead
+        x = raw[crit].to_numpy(dtype=float)
+        fb = (raw[crit + FALLBACK_SUFFIX].to_numpy(dtype=float) if crit + FALLBACK_SUFFIX in raw.columns
+              else np.full(len(x), np.nan))
+        left_out = ~np.isnan(fb)
+        known = x[~left_out & ~np.isnan(x)]
+        scale = None
+        if len(known):
+            lo, hi = known.min(), known.max()
+            scale = None if hi - lo <= 0 else (float(lo), float(hi))
         if scale is None:
             level = unknown_fallback if left_out.any() and unknown_fallback is not None else 0.0
-            n = pd.Series(float(level), index=x.index).where(x.notna())
+            n = np.where(np.isnan(x), np.nan, float(level))
         else:
-            n = _min_max(x, scale[0], scale[1], crit in INVERTED)
-        n = n.where(~left_out, fb)
-        out[crit] = n.fillna(0.0).clip(0.0, 1.0)
-    return out
+            lo, hi = scale
+            n = (hi - x) / (hi - lo) if crit in INVERTED else (x - lo) / (hi - lo)
+        n = np.where(left_out, fb, n)
+        n = np.where(np.isnan(n), 0.0, n)
+        cols[crit] = np.where(n < 0.0, 0.0, np.where(n > 1.0, 1.0, n))   # Series.clip(0, 1)
+    return pd.DataFrame(cols, index=raw.index, columns=list(CRITERIA))
 
 
 def tie_positions(community_ids: pd.Index, tiebreak: pd.Series | None) -> np.ndarray:
