@@ -69,3 +69,27 @@ def test_shared_model_gives_the_figures_of_a_fresh_one(santo_tomas):
     before = model.builds
     model.matrices(plan)
     assert model.builds == before, "a plan's matrices are kept while the model lives"
+
+
+@pytest.mark.parametrize("rows, clean", [
+    ([{}, {"community_id": "c2"}], True),
+    ([{}, {"community_id": "c2", "altitude_m": float("nan")}], True),
+    ([{}, {"community_id": "c1"}], False),                       # repeated id
+    ([{}, {"community_id": "c2", "altitude_m": 36678.0}], False),  # out of range
+    ([{}, {"community_id": "c2", "poverty_rate": -0.1}], False),
+])
+def test_schema_fast_path_agrees_with_pandera(rows, clean, monkeypatch):
+    """A table the plain-array check finds clean is one pandera finds nothing in; any other goes to
+    pandera, so `propilas validate` and `national` report the same problems (validated once, fast)."""
+    from helpers import communities
+    from propilas.inputs import validation
+    from propilas.inputs.schema_check import schema_clean
+
+    df = communities(*rows)
+    df.index = range(2, 2 + len(df))
+    assert schema_clean(df, "communities") is clean
+    fast = validation._schema_problems(df, "communities", "communities.csv", None)
+    monkeypatch.setattr(validation, "schema_clean", lambda *a: False)
+    slow = validation._schema_problems(df, "communities", "communities.csv", None)
+    assert [p.__dict__ for p in fast] == [p.__dict__ for p in slow]
+    assert bool(slow) is not clean

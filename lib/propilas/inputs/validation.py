@@ -26,6 +26,7 @@ from propilas.inputs.consistency import (  # noqa: F401 (census_problems is also
 )
 # the checks of the parameters file beside loading it live in params_check
 from propilas.inputs.params_check import _max_rows, _params_warnings
+from propilas.inputs.schema_check import schema_clean
 from propilas.inputs.rawfiles import find_input, read_csv_strings, read_xlsx_strings
 from propilas.inputs.tableio import (
     Problem,
@@ -123,6 +124,8 @@ def _schema_problems(df: pd.DataFrame, table: str, file: str, sheet: str | None,
                      raw: pd.DataFrame | None = None) -> list[Problem]:
     import pandera.errors as pe
 
+    if schema_clean(df, table):
+        return []  # nothing pandera would report (checked on plain arrays); it still words any failure
     try:
         _pandera_schema(table).validate(df, lazy=True)
         return []
