@@ -135,3 +135,17 @@ def test_asks_again_until_iopub_is_connected_and_raises_for_a_dead_kernel():
     assert c.sent == ["m0", "m1"] and c.handled["parent_header"]["msg_id"] == "m1"
     with pytest.raises(RuntimeError, match="died"):
         run_sync(K._wait_for_ready)(_Client(alive=False), 10)
+
+
+def test_clients_papermill_opened_on_a_shared_kernel_are_closed():
+    """nbclient leaves its client open on a kernel it does not own; an open client keeps receiving
+    every later notebook's outputs (the batch's memory grew ~100 MB per district)."""
+    km = K._ipc_kernel_manager()(kernel_name="propilas")
+    clients = [km.client(), km.client()]
+    stopped = []
+    for kc in clients:
+        kc.stop_channels = lambda kc=kc: stopped.append(kc)
+    km.stop_clients()
+    assert stopped == clients
+    km.stop_clients()  # nothing left to close
+    assert stopped == clients

@@ -80,6 +80,22 @@ def _ipc_kernel_manager():
         def _ready_client(self):
             return ReadyClient
 
+        def client(self, **kwargs):
+            kc = super().client(**kwargs)
+            self.__dict__.setdefault("_propilas_clients", []).append(kc)
+            return kc
+
+        def stop_clients(self) -> None:
+            """Close the clients papermill opened on this kernel. nbclient leaves a client open when
+            the kernel is not its own (`cleanup_kc`), and an open client stays subscribed to IOPub:
+            it would queue every later notebook's outputs in this process (~100 MB per district
+            with a kernel shared across districts)."""
+            for kc in self.__dict__.pop("_propilas_clients", []):
+                try:
+                    kc.stop_channels()
+                except Exception:  # noqa: BLE001 - already closed
+                    pass
+
     return IPCKernelManager
 
 
@@ -176,6 +192,8 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], kernel: 
         write_failed = True
         raise
     finally:
+        if shared is not None:
+            shared.km.stop_clients()
         if tmp.exists():
             if not write_failed and _whole_notebook(tmp):
                 os.replace(tmp, dest)
