@@ -27,7 +27,7 @@ def _fig(title="Cobertura"):
 
 def test_the_page_keeps_the_print_figure_in_its_output(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, metadata=None: shown.append((obj, metadata)))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw.get("metadata"))))
     show_figure(_fig(), print_key="coverage")
     show_figure(_fig())
     (page, meta), (_, plain) = shown
@@ -35,7 +35,7 @@ def test_the_page_keeps_the_print_figure_in_its_output(monkeypatch):
     assert kept["key"] == "coverage" and kept["alt"] == "Barras: cobertura" and kept["title"] == "Cobertura"
     img = Image.open(io.BytesIO(base64.b64decode(kept["png"])))
     assert round(img.info["dpi"][0]) == PRINT_DPI
-    assert 'alt="Barras: cobertura"' in page.data and plain is None
+    assert 'alt="Barras: cobertura"' in page.data and plain is None  # a page-only chart: no metadata
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("x")

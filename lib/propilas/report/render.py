@@ -132,7 +132,8 @@ def show_figure(fig, print_key: str | None = None) -> None:
     plt.close(fig)
     alt = html.escape(figure_alt(fig))
     data = base64.b64encode(png).decode("ascii")
-    display(HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">'), metadata=meta or None)
+    page = HTML(f'<img class="propilas-figure" alt="{alt}" src="data:image/png;base64,{data}">')
+    display(page, metadata=meta) if meta else display(page)
 
 
 PRINT_METADATA = "propilas_print"
