@@ -288,6 +288,9 @@ class StageContext:
                 if "system_id" in out.columns:
                     out["system_id"] = out["system_id"].astype(object)
                     out.loc[whole, "system_id"] = self.t("light.not_applicable")
+                if "rank" in out.columns:  # the ATM has no place in the ranking: 'no aplica', not 'sin dato'
+                    out["rank"] = [self.t("light.not_applicable") if w else (None if pd.isna(v) else f"{int(v)}")
+                                   for w, v in zip(whole, out["rank"])]
         return out
 
     @staticmethod
