@@ -142,20 +142,32 @@ class SharedKernel:
         self._run_sync = run_sync
         self.km = _ipc_kernel_manager()(kernel_name=kernel)
         run_sync(self.km.start_kernel)(cwd=str(cwd))
-        try:
-            self._execute(PRELOAD_CODE, timeout=120, what="preload", store_history=False)
+        try:  # not waited for: the kernel imports while this process prepares the first notebook
+            self._execute(PRELOAD_CODE, timeout=120, what="preload", wait=False, store_history=False)
         except Exception:  # noqa: BLE001 - an optimisation only: the first notebook imports what it needs
             pass
 
     def alive(self) -> bool:
         return bool(self._run_sync(self.km.is_alive)())
 
-    def _execute(self, code: str, timeout: float = 30, what: str = "reset", **kwargs: Any) -> None:
+    def _execute(self, code: str, timeout: float = 30, what: str = "reset", wait: bool = True, **kwargs: Any) -> None:
+        """Run `code` in the kernel; `wait=False`: return once the kernel has started it (its IOPub
+        says busy for it), the next request queues behind it."""
         kc = _blocking_client()
         kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=timeout)
+            if not wait:
+                import time
+
+                msg_id = kc.execute(code, **kwargs)
+                end = time.monotonic() + timeout
+                while time.monotonic() < end:
+                    msg = kc.get_iopub_msg(timeout=max(0.0, end - time.monotonic()))
+                    if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status":
+                        return
+                return
             reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None, **kwargs)
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"kernel {what} failed: {reply['content']}")

@@ -209,14 +209,15 @@ def run_stage(cfg: RunConfig, district: str, stage: Stage, params_data: dict[str
         rec = cache.load_record(ddir, stage.name) or {}
         return StageResult(district, stage.name, CACHED, 0.0, t("val.run.cached", _lang(cfg, params_data)),
                            input_hashes, rec.get("outputs", {}))
-    from propilas.report.htmlexport import export_html  # nbconvert is only imported when a stage really runs
-
     clear_stage(cfg, district, stage)
     t0 = time.perf_counter()
     parameters = {"district": district, "params_data": params_data, "params_dir": str(cfg.params_dir),
                   "data_dir": str(cfg.data_dir), "out_dir": str(cfg.out_dir), "run_id": cfg.run_id}
     try:
-        execute_notebook(src, nb_out, parameters, kernel, timeout, cfg.root, shared.get() if shared else None)
+        kernel_now = shared.get() if shared else None  # a new kernel imports while nbconvert loads here
+        from propilas.report.htmlexport import export_html  # nbconvert only when a stage really runs
+
+        execute_notebook(src, nb_out, parameters, kernel, timeout, cfg.root, kernel_now)
     except BaseException as exc:  # noqa: BLE001 - any failure marks the stage failed, never the batch
         if shared:
             shared.discard()
