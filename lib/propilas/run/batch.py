@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import multiprocessing as mp
+from multiprocessing import connection as mp_connection
 import os
-import queue
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from propilas.core.paths import district_dir, output_path
+from propilas.core.paths import district_dir
 from propilas.core.registry import COMPARISON, STAGES
 from propilas.core.errors import PropilasError
 from propilas.core.labels import t
 from propilas.run.lock import output_lock
 from propilas.run.site import (_in_order, build_manifest, kept_districts, link_comparison_page, link_district_pages,
                                site_language, twin_page)
-from propilas.run.runner import (CACHED, DERIVED, FAILED, NOT_RUN, OK, RunConfig, StageResult, completed,
+from propilas.run.runner import (DERIVED, FAILED, NOT_RUN, RunConfig, StageResult, completed,
                                   run_district)
 
 
@@ -35,7 +33,6 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
     done_districts = 0
 
     def on_event(d: str, s: str, status: str) -> None:
-        nonlocal done_districts
         if status == "running":
             bar.set_description(f"{d}: {s}")
             return
@@ -52,99 +49,100 @@ def _run_local(districts: list[str], cfg: RunConfig, workers: int, show: bool,
             bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
         bar.close()
         return results
-    from propilas.run.kernel import ensure_kernel
+    from propilas.run.kernel import DISTRICTS_PER_KERNEL, ensure_kernel
 
     ensure_kernel(cfg.kernel or "propilas")  # once, before the workers start kernels
     preload_execution_modules()
     ctx = mp.get_context("fork")
-    with ctx.Manager() as manager:
-        q = manager.Queue()
-        stop = threading.Event()
+    lang = site_language(cfg)
+    pending = list(districts)
+    active: list[dict[str, Any]] = []  # worker: its process, its pipe end, the district it runs, how many
+    serial = 0
 
-        def pump() -> None:
-            while not stop.is_set():
+    def died(d: str, code: int | None) -> None:
+        nonlocal done_districts
+        results[d] = [StageResult(d, STAGES[0].name, FAILED, reason=t("val.run.worker_died", lang, code=code))] + [
+            StageResult(d, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang)) for st in STAGES[1:]]
+        done_districts += 1
+
+    def give(w: dict[str, Any]) -> None:
+        """The worker's next district, or None: it exits (after DISTRICTS_PER_KERNEL, or no work left)."""
+        d = pending.pop(0) if pending and w["served"] < DISTRICTS_PER_KERNEL else None
+        w["current"] = d
+        w["served"] += d is not None
+        try:
+            w["conn"].send(d)
+        except OSError:  # it died meanwhile: its end is handled when its sentinel fires
+            pass
+
+    def handle(w: dict[str, Any], msg: tuple) -> bool:
+        """A worker's message; True when it finished a district (it may get another)."""
+        nonlocal done_districts
+        if msg[0] == "event":
+            on_event(*msg[1:])
+            return False
+        _, d, res = msg
+        results[d] = res
+        done_districts += 1
+        bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
+        w["current"] = None
+        return True
+
+    # Forked worker processes, each fed one district at a time through its own pipe: a worker runs
+    # up to DISTRICTS_PER_KERNEL districts in one kernel (its start and imports paid once), then
+    # exits and a fresh one takes over, so memory stays bounded however many districts run (a
+    # process that ran every district accumulated ~20 MB per district); a worker that dies fails
+    # the district it was running, alone. Plain pipes and process sentinels: nothing shared that a
+    # dying worker could leave locked.
+    while len(results) < len(districts):
+        while pending and len(active) < workers:
+            serial += 1
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(cfg, theirs), name=f"propilas-worker-{serial}")
+            proc.start()
+            theirs.close()
+            active.append({"proc": proc, "conn": mine, "current": None, "served": 0})
+            give(active[-1])
+        if not active:
+            break
+        ready = set(mp_connection.wait([w["conn"] for w in active] + [w["proc"].sentinel for w in active]))
+        for w in list(active):
+            ended = w["proc"].sentinel in ready
+            if w["conn"] in ready or ended:
                 try:
-                    d, s, status = q.get(timeout=0.1)
-                except queue.Empty:
-                    continue
-                on_event(d, s, status)
-
-        th = threading.Thread(target=pump, daemon=True)
-        th.start()
-        done_q, todo = manager.Queue(), manager.Queue()
-        for d in districts:
-            todo.put(d)
-        procs: dict[str, mp.process.BaseProcess] = {}
-        current: dict[str, str] = {}  # worker process -> the district it is running
-        lang = site_language(cfg)
-
-        def died(d: str, code: int | None) -> None:
-            nonlocal done_districts
-            results[d] = [StageResult(d, STAGES[0].name, FAILED, reason=t("val.run.worker_died", lang, code=code))] + [
-                StageResult(d, st.name, NOT_RUN, reason=t("val.run.earlier_failed", lang)) for st in STAGES[1:]]
-            done_districts += 1
-
-        def collect(block: bool) -> None:
-            nonlocal done_districts
-            while True:
-                try:
-                    kind, name, d, res = done_q.get(timeout=0.1) if block else done_q.get_nowait()
-                except queue.Empty:
-                    return
-                block = False
-                if kind == "start":
-                    current[name] = d
-                    continue
-                current.pop(name, None)
-                results[d] = res
-                done_districts += 1
-                bar.set_postfix_str(f"districts {done_districts}/{len(districts)}")
-
-        # Forked worker processes take districts from a queue; each runs up to DISTRICTS_PER_KERNEL
-        # districts in one kernel (its start and imports paid once), then exits and a fresh one takes
-        # over: memory stays bounded however many districts run (a process that ran every district
-        # accumulated ~20 MB per district), and a crash fails the district it was running, alone.
-        serial = 0
-        while len(results) < len(districts):
-            while len(procs) < workers and todo.qsize() > 0:
-                serial += 1
-                name = f"propilas-worker-{serial}"
-                procs[name] = ctx.Process(target=_worker, args=(cfg, todo, q, done_q), name=name)
-                procs[name].start()
-            collect(block=True)
-            for name, proc in list(procs.items()):
-                if proc.is_alive():
-                    continue
-                proc.join()
-                del procs[name]
-                collect(block=False)
-                d = current.pop(name, None)
-                if d is not None and d not in results:
-                    died(d, proc.exitcode)
-            if not procs and todo.qsize() == 0:  # a worker died between taking a district and saying so
-                for d in districts:
-                    if d not in results:
-                        died(d, None)
-        time.sleep(0.15)
-        stop.set()
-        th.join()
+                    while w["conn"].poll():
+                        if handle(w, w["conn"].recv()) and not ended:
+                            give(w)
+                except (EOFError, OSError):
+                    ended = True
+            if ended:
+                w["proc"].join()
+                w["conn"].close()
+                active.remove(w)
+                if w["current"] is not None and w["current"] not in results:
+                    died(w["current"], w["proc"].exitcode)
+    for d in districts:  # defensive: a district no worker reported (cannot happen with live pipes)
+        if d not in results:
+            died(d, None)
     bar.close()
     return results
 
 
-def _worker(cfg: RunConfig, todo, q, done_q) -> None:
-    from propilas.run.kernel import DISTRICTS_PER_KERNEL, _KernelPool
+def _worker(cfg: RunConfig, conn) -> None:
+    """A forked worker: districts from `conn` until None, each result (and each stage's progress)
+    sent back; one kernel for all of them (run/kernel.py _KernelPool)."""
+    from propilas.run.kernel import _KernelPool
 
-    name = mp.current_process().name
     pool = _KernelPool(cfg.kernel or "propilas", cfg.root)
     try:
-        for _ in range(DISTRICTS_PER_KERNEL):
-            try:
-                d = todo.get_nowait()
-            except queue.Empty:
+        while True:
+            d = conn.recv()
+            if d is None:
                 return
-            done_q.put(("start", name, d, None))
-            done_q.put(("done", name, d, run_district(d, cfg, lambda d_, s, st: q.put((d_, s, st)), pool)))
+            res = run_district(d, cfg, lambda d_, s, st: conn.send(("event", d_, s, st)), pool)
+            conn.send(("done", d, res))
+    except EOFError:  # the parent is gone
+        return
     finally:
         pool.discard()
 
