@@ -63,7 +63,12 @@ def code_version(root: str = ".") -> dict[str, Any]:
         return r.stdout.strip() if r.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
+    # The notebooks' git filter (nbstripout, tools/git_filters.sh) is not run here: in a fresh clone
+    # every file is "racily clean" until the index is rewritten, and `git status` then starts one
+    # Python process per notebook on each call (25 CPU-s, beyond the timeout, in every run and kernel
+    # of a CI job). Without it a notebook is compared as it is on disk: one saved with outputs in
+    # notebooks/ counts as a change, which it is.
+    status = git("-c", "filter.nbstripout.clean=cat", "status", "--porcelain", "--untracked-files=no")
     return {"commit": commit or "unknown (not a git checkout)", "dirty": bool(status) if status is not None else None}
 
 
