@@ -113,6 +113,9 @@ class _Client:
         return mid
 
     def is_alive(self):
+        raise AssertionError("is_alive() is run_sync-wrapped on a blocking client: never call it inside the loop")
+
+    async def _async_is_alive(self):
         return self.alive
 
     def _handle_kernel_info_reply(self, msg):

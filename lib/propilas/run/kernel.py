@@ -47,7 +47,9 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
                     and msg["content"].get("execution_state") == "idle"):
                 client._handle_kernel_info_reply(reply)
                 return
-        if not await ensure_async(client.is_alive()):
+        # the coroutine itself: a blocking client's is_alive() is run_sync-wrapped, and a nested
+        # run_sync inside this loop waits forever in a forked worker (a CI run hung there)
+        if not await client._async_is_alive():
             raise RuntimeError("Kernel died before replying to kernel_info")
         if time.monotonic() > deadline:
             raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
