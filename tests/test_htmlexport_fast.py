@@ -18,7 +18,7 @@ PNG = base64.b64encode(bytes.fromhex(
 def _notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
-    md = nbformat.v4.new_markdown_cell("# Título\n\nTexto con **negrita** y ![sin alt](x.png) & <b>más</b>.")
+    md = nbformat.v4.new_markdown_cell("# Etapa 1 — Diagnóstico\n\nTexto con **negrita** y ![sin alt](x.png) & <b>más</b>.")
     code = nbformat.v4.new_code_cell("x = 1")
     code.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": '<img class="propilas-figure" alt="Gráfico" '
@@ -62,3 +62,10 @@ def test_alt_text_and_focus_are_kept():
     outputs = soup.select("div.jp-OutputArea-output")
     assert outputs and all(o.get("tabindex") == "0" for o in outputs)
     assert "secret" not in page
+
+
+def test_text_is_written_as_characters_not_references():
+    page = _exporter("es").from_notebook_node(_notebook(), resources={"metadata": {"name": "t"}})[0]
+    assert "Etapa 1 — Diagnóstico" in page  # a heading, searchable in the page's source
+    assert "Diagn&#243;stico" not in page and "1 &#8212; " not in page
+    assert "&amp;" in page  # markup characters stay escaped

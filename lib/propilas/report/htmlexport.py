@@ -123,6 +123,22 @@ _NO_ALT_IMG = re.compile(r"<img(?![^>]*\balt=)", re.I)
 _FOCUSABLE = re.compile(r'(<div class="(?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?=[\s"])[^"]*")')
 
 
+_NUMERIC_REF = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+_RAW_TEXT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.S | re.I)
+
+
+def _literal_characters(page: str) -> str:
+    """'Diagnóstico —' as characters, not '&#243;…&#8212;' (nbconvert's Markdown headings): the
+    page reads the same in a browser, and the same as in a text search or a copy of its source.
+    Markup characters (< > & " ') stay references; scripts and styles are left as they are."""
+    def char(m: re.Match) -> str:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return chr(code) if code >= 0xA0 and not 0xD800 <= code <= 0xDFFF and code <= 0x10FFFF else m.group(0)
+
+    parts = _RAW_TEXT.split(page)
+    return "".join(part if i % 2 else _NUMERIC_REF.sub(char, part) for i, part in enumerate(parts))
+
+
 @lru_cache(maxsize=1)
 def _exporter_class():
     """nbconvert's HTMLExporter without its final BeautifulSoup pass (a third of the export's time,
@@ -144,7 +160,7 @@ def _exporter_class():
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             page = _NO_ALT_IMG.sub('<img alt="No description has been provided for this image"', page)
-            return _FOCUSABLE.sub(r'\1 tabindex="0"', page), resources
+            return _literal_characters(_FOCUSABLE.sub(r'\1 tabindex="0"', page)), resources
 
     return PageExporter
 
