@@ -56,3 +56,14 @@ def test_the_document_uses_the_kept_figure_and_builds_only_what_is_missing():
     assert [s._inline.docPr.get("descr") for s in d.doc.inline_shapes] == ["A", "Barras: cobertura"]
     captions = [p.text for p in d.doc.paragraphs if p.style.name == "Caption"]
     assert captions[0].endswith("T") and captions[1].endswith("Gasto")
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_many_more():
+    d = _Doc("es")
+    d.max_rows = 5
+    d.table(["Comunidad", "Costo"], [[f"c{i}", str(i)] for i in range(12)], numeric=[False, True])
+    tbl = d.doc.tables[-1]
+    assert len(tbl.rows) == 1 + 5
+    assert any("7 filas más" in p.text for p in d.doc.paragraphs)
+    d.table(["Comunidad"], [["a"], ["b"]])
+    assert len(d.doc.tables[-1].rows) == 3

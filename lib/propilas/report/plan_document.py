@@ -74,6 +74,7 @@ def build_plan_document(out_dir: Path | str, district: str, params_dir: Path | s
     tables = {name: _read(out_dir, district, name) for name in TABLES}
     d = _Doc(L)
     d.kept = _kept_charts(out_dir, district)
+    d.max_rows = p.report.max_rows_per_table
     d.doc.core_properties.title = t("plan.title", L, base=p.base_year, horizon=p.horizon_year) + " — " + p.name
     _cover(d, p, s, run_id)
     _vision(d, p, tables.get("targets"))

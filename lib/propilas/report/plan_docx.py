@@ -61,6 +61,7 @@ class _Doc:
 
         self.L = language
         self.kept: dict[str, dict] = {}  # print-size charts kept by the stage pages, by key (chart())
+        self.max_rows: int | None = None  # report.max_rows_per_table of the district (build_plan_document)
         self.doc = Document()
         sec = self.doc.sections[0]
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -117,11 +118,17 @@ class _Doc:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None,
               widths_cm: Sequence[float] | None = None, style: str = TABLE_STYLE, keep_together: bool = False):
-        """A table whose header repeats on every page and whose rows never split across pages."""
+        """A table whose header repeats on every page and whose rows never split across pages. At
+        most `max_rows` rows (report.max_rows_per_table, as on the pages), then a line saying how
+        many more are in tables/: a council reads the first rows, and a district of 10,000
+        communities does not make a document of thousands of pages (issue 12b, issue 15)."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Cm, Pt
+
+        more = max(0, len(rows) - self.max_rows) if self.max_rows is not None else 0
+        rows = rows[:len(rows) - more]
 
         tbl = self.doc.add_table(rows=1, cols=len(header))
         tbl.style = self.doc.styles[style]
@@ -165,6 +172,8 @@ class _Doc:
                 for cell in row.cells:
                     for para in cell.paragraphs:
                         para.paragraph_format.keep_with_next = True
+        if more:
+            self.para(t("common.more_rows", self.L, n=more), italic=True, size=9)
         self.doc.add_paragraph()
         return tbl
 
