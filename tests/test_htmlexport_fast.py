@@ -69,3 +69,11 @@ def test_text_is_written_as_characters_not_references():
     assert "Etapa 1 — Diagnóstico" in page  # a heading, searchable in the page's source
     assert "Diagn&#243;stico" not in page and "1 &#8212; " not in page
     assert "&amp;" in page  # markup characters stay escaped
+
+
+def test_a_page_carries_no_developer_notes():
+    from propilas.report.htmlexport import notebook_to_html
+
+    page = notebook_to_html(_notebook(), "t", band="", language="es")
+    assert "TODO" not in page and "FIXME" not in page
+    assert "<style" in page  # the template's styles stay

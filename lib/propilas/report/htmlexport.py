@@ -169,6 +169,7 @@ _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</scr
 
 
 _BODY = re.compile(r"<body[^>]*>", re.I)
+_CSS_NOTE = re.compile(r"/\*(?:(?!\*/).)*?\b(?:TODO|FIXME|XXX)\b(?:(?!\*/).)*\*/", re.S)
 DRAFT_CSS = ("<style>.propilas-draft { background: #fff3cd; border: 3px solid #c77700; color: #5d3a00; "
              "padding: 0.6em 1em; margin: 0.5em auto; max-width: 1100px; font-weight: bold; }</style>")
 
@@ -212,6 +213,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, band: str | None = N
     language = language if language in LANGUAGES else notebook_language(nb)
     body, _ = _exporter(language).from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _EXTERNAL_SCRIPT.sub("", body)
+    body = _CSS_NOTE.sub("", body)  # the template's "TODO" notes in its CSS: nothing for a reader's page
     body = _HTML_TAG.sub(f'<html lang="{language}">', body, count=1)
     band = draft_band(nb) if band is None else band
     top = NAV_START + NAV_END + (band or "")
